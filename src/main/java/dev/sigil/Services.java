@@ -1,0 +1,87 @@
+package dev.sigil;
+
+import dev.sigil.config.Config;
+import dev.sigil.config.DataDir;
+import dev.sigil.environment.EnvironmentService;
+import dev.sigil.keys.CryptoProvider;
+import dev.sigil.keys.MasterKey;
+import dev.sigil.keys.SigningKeys;
+import dev.sigil.session.SessionService;
+import dev.sigil.store.Database;
+import dev.sigil.token.Issuer;
+import dev.sigil.token.TokenIssuer;
+import dev.sigil.token.TokenVerifier;
+import dev.sigil.user.UserService;
+import dev.sigil.wallet.Nonces;
+import dev.sigil.wallet.WalletSignIn;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The object graph of a Sigil process, wired by hand: the database, the secrets from the data directory and
+ * every feature service. {@link App} puts HTTP in front of it; {@code sigil env create} uses it directly.
+ */
+public final class Services implements AutoCloseable {
+    public final Config config;
+    public final DataDir dataDir;
+    public final DataDir.Secret adminToken;
+    public final Database database;
+    public final SigningKeys keys;
+    public final EnvironmentService environments;
+    public final UserService users;
+    public final SessionService sessions;
+    public final Nonces nonces;
+    public final WalletSignIn walletSignIn;
+    /** The public URL tokens name as issuer; set once the server knows its port. */
+    final AtomicReference<String> publicUrl = new AtomicReference<>();
+
+    private Services(Config config, Clock clock, SecureRandom random) {
+        this.config = config;
+        CryptoProvider.install();
+        this.dataDir = new DataDir(config.dataDir());
+        this.adminToken = config.adminToken().map(t -> new DataDir.Secret(t, false))
+                .orElseGet(() -> dataDir.secret("admin-token", () -> "sigil_admin_" + randomHex(random, 32)));
+        String masterKeyText = config.masterKey()
+                .orElseGet(() -> dataDir.secret("master.key", () -> MasterKey.generateBase64(random)).value());
+        MasterKey masterKey = MasterKey.fromBase64(masterKeyText, random);
+        this.database = Database.open(config.databaseUrl(), dataDir.resolve("sigil.db"));
+        this.publicUrl.set(config.publicUrl().orElse("http://" + config.host() + ":" + config.port()));
+        Issuer issuer = new Issuer(publicUrl::get);
+        this.keys = new SigningKeys(database.jdbi(), masterKey, clock);
+        this.environments = new EnvironmentService(database.jdbi(), keys, clock);
+        this.users = new UserService(clock);
+        this.sessions = new SessionService(database.jdbi(), users, new TokenIssuer(keys, issuer, clock),
+                new TokenVerifier(keys, issuer, clock), clock);
+        this.nonces = new Nonces(database.jdbi(), random, clock);
+        this.walletSignIn = new WalletSignIn(database.jdbi(), nonces, users, sessions, clock);
+    }
+
+    public static Services open(Config config) {
+        return open(config, Clock.systemUTC());
+    }
+
+    /** With an explicit clock: tests move time to expire tokens, nonces and sessions. */
+    public static Services open(Config config, Clock clock) {
+        return new Services(config, clock, new SecureRandom());
+    }
+
+    /** Called once the server is bound: without SIGIL_PUBLIC_URL the issuer names the actual port. */
+    void boundTo(int port) {
+        if (config.publicUrl().isEmpty()) {
+            publicUrl.set("http://" + config.host() + ":" + port);
+        }
+    }
+
+    private static String randomHex(SecureRandom random, int bytes) {
+        byte[] buffer = new byte[bytes];
+        random.nextBytes(buffer);
+        return java.util.HexFormat.of().formatHex(buffer);
+    }
+
+    @Override
+    public void close() {
+        database.close();
+    }
+}

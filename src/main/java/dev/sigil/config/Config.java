@@ -1,0 +1,80 @@
+package dev.sigil.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything Sigil is configured with, read once at start-up: command-line flags win over environment
+ * variables, which win over defaults.
+ *
+ * @param host          interface to listen on ({@code SIGIL_HOST}, default 127.0.0.1)
+ * @param port          port to listen on ({@code SIGIL_PORT}, default 8080; 0 picks a free one)
+ * @param dataDir       where the SQLite file and generated secrets live ({@code SIGIL_DATA_DIR})
+ * @param databaseUrl   a {@code jdbc:postgresql://} URL switches from the embedded SQLite file
+ * @param publicUrl     the URL clients reach Sigil at; its host[:port] starts every token's {@code iss}
+ * @param adminToken    bearer token of the admin API; generated into the data dir when absent
+ * @param masterKey     base64 of the 32-byte key that encrypts signing keys; generated when absent
+ */
+public record Config(
+        String host,
+        int port,
+        Path dataDir,
+        Optional<String> databaseUrl,
+        Optional<String> publicUrl,
+        Optional<String> adminToken,
+        Optional<String> masterKey) {
+
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 8080;
+    public static final String DEFAULT_DATA_DIR = "./sigil-data";
+
+    public Config {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
+        }
+        if (host.isBlank()) {
+            throw new IllegalArgumentException("host must not be blank");
+        }
+        databaseUrl.ifPresent(url -> {
+            if (!url.startsWith("jdbc:postgresql://")) {
+                throw new IllegalArgumentException("database URL must start with jdbc:postgresql:// (SQLite is the default)");
+            }
+        });
+    }
+
+    /** Flags as given on the command line; empty when the flag was not given. */
+    public record Flags(Optional<String> host, Optional<Integer> port, Optional<Path> dataDir,
+                        Optional<String> databaseUrl) {
+        public static Flags none() {
+            return new Flags(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        }
+    }
+
+    /** Resolves flags over environment variables over defaults. */
+    public static Config resolve(Flags flags, Map<String, String> env) {
+        String host = flags.host().orElse(nonBlank(env.get("SIGIL_HOST")).orElse(DEFAULT_HOST));
+        int port = flags.port().orElseGet(() -> nonBlank(env.get("SIGIL_PORT")).map(Config::parsePort).orElse(DEFAULT_PORT));
+        Path dataDir = flags.dataDir().orElse(Path.of(nonBlank(env.get("SIGIL_DATA_DIR")).orElse(DEFAULT_DATA_DIR)));
+        Optional<String> databaseUrl = flags.databaseUrl().or(() -> nonBlank(env.get("SIGIL_DATABASE_URL")));
+        return new Config(host, port, dataDir.toAbsolutePath().normalize(), databaseUrl,
+                nonBlank(env.get("SIGIL_PUBLIC_URL")), nonBlank(env.get("SIGIL_ADMIN_TOKEN")),
+                nonBlank(env.get("SIGIL_MASTER_KEY")));
+    }
+
+    private static int parsePort(String value) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("SIGIL_PORT must be a number, got '" + value + "'");
+        }
+    }
+
+    private static Optional<String> nonBlank(String value) {
+        return Optional.ofNullable(value).map(String::trim).filter(v -> !v.isEmpty());
+    }
+
+    public Config withPort(int newPort) {
+        return new Config(host, newPort, dataDir, databaseUrl, publicUrl, adminToken, masterKey);
+    }
+}

@@ -1,0 +1,107 @@
+package dev.sigil.environment;
+
+import dev.sigil.http.ApiException;
+import dev.sigil.keys.SigningKeys;
+import org.jdbi.v3.core.Jdbi;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** Creates, reads and changes environments, and rotates their signing keys. */
+public final class EnvironmentService {
+    public static final int MAX_NAME_LENGTH = 255;
+    /** Dynamic's uuid type: lowercase only, exactly 36 characters. */
+    public static final Pattern ENVIRONMENT_ID = Pattern.compile("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
+    private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
+
+    private final Jdbi jdbi;
+    private final EnvironmentStore store;
+    private final SigningKeys keys;
+    private final Clock clock;
+
+    public EnvironmentService(Jdbi jdbi, SigningKeys keys, Clock clock) {
+        this.jdbi = jdbi;
+        this.store = new EnvironmentStore(jdbi);
+        this.keys = keys;
+        this.clock = clock;
+    }
+
+    /** What an admin may set on an environment; empty fields are left as they are. */
+    public record Changes(Optional<String> name, Optional<List<String>> allowedOrigins, Optional<ObjectNode> settings) {
+    }
+
+    public Environment create(String name, List<String> allowedOrigins) {
+        String checkedName = checkName(name);
+        List<String> origins = AllowedOrigins.normalise(allowedOrigins);
+        String id = UUID.randomUUID().toString();
+        EnvironmentSettings settings = EnvironmentSettings.validate(EnvironmentSettings.defaults());
+        Instant now = clock.instant();
+        Environment env = new Environment(id, checkedName, origins, settings, settings.jwtDuration().toSeconds(), now, now);
+        SigningKeys.NewKey firstKey = keys.generate(id);
+        jdbi.useTransaction(h -> {
+            store.insert(h, env);
+            keys.insertFirst(h, firstKey);
+        });
+        return env;
+    }
+
+    public Optional<Environment> find(String id) {
+        if (!ENVIRONMENT_ID.matcher(id).matches()) {
+            return Optional.empty();
+        }
+        return store.find(id);
+    }
+
+    /** The environment or a 404 in the spec's NotFound shape. */
+    public Environment require(String id) {
+        return find(id).orElseThrow(() -> ApiException.notFound("environment not found", "not_found"));
+    }
+
+    public List<Environment> list() {
+        return store.list();
+    }
+
+    public Environment change(String id, Changes changes) {
+        String name = changes.name().map(EnvironmentService::checkName).orElse(null);
+        List<String> origins = changes.allowedOrigins().map(AllowedOrigins::normalise).orElse(null);
+        return jdbi.inTransaction(h -> {
+            Environment current = store.find(h, id)
+                    .orElseThrow(() -> ApiException.notFound("environment not found", "not_found"));
+            EnvironmentSettings settings = changes.settings()
+                    .map(patch -> EnvironmentSettings.validate(EnvironmentSettings.deepMerge(current.settings().document(), patch)))
+                    .orElse(current.settings());
+            Environment changed = new Environment(current.id(), name != null ? name : current.name(),
+                    origins != null ? origins : current.allowedOrigins(), settings,
+                    Math.max(current.longestJwtSeconds(), settings.jwtDuration().toSeconds()),
+                    current.createdAt(), clock.instant());
+            store.update(h, changed);
+            return changed;
+        });
+    }
+
+    /** A new key becomes current; the old one verifies until the longest token it can have signed has expired. */
+    public String rotateKey(String id) {
+        Environment env = require(id);
+        SigningKeys.NewKey key = keys.generate(env.id());
+        jdbi.useTransaction(h -> {
+            Environment current = store.find(h, id)
+                    .orElseThrow(() -> ApiException.notFound("environment not found", "not_found"));
+            keys.rotate(h, key, Duration.ofSeconds(current.longestJwtSeconds()));
+        });
+        keys.invalidate(env.id());
+        return key.kid();
+    }
+
+    private static String checkName(String name) {
+        if (name == null || name.isBlank() || name.length() > MAX_NAME_LENGTH || CONTROL.matcher(name).find()) {
+            throw ApiException.badRequest("name must be 1 to " + MAX_NAME_LENGTH + " characters without control characters");
+        }
+        return name.strip();
+    }
+}

@@ -1,0 +1,74 @@
+package dev.sigil.http;
+
+import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * Javalin on Jetty with virtual threads: the limits every request is held to, the error mapping, CORS for
+ * the SDK API, health endpoints, and the routes each feature registers.
+ */
+public final class HttpServer {
+    /** Largest request head (request line and headers): a full JWT as bearer fits comfortably. */
+    public static final int MAX_HEADER_BYTES = 16 * 1024;
+    /** A connection idle this long is closed, so slow or stalled clients cannot pin server resources. */
+    public static final int IDLE_TIMEOUT_MS = 30_000;
+    /** How long SIGTERM waits for in-flight requests. */
+    public static final int DRAIN_TIMEOUT_MS = 20_000;
+
+    private final Javalin javalin;
+
+    private HttpServer(Javalin javalin) {
+        this.javalin = javalin;
+    }
+
+    public static HttpServer start(String host, int port, SdkRequests sdk, BooleanSupplier databaseAnswers,
+                                   List<Consumer<RoutesConfig>> features) {
+        Javalin javalin = Javalin.create(cfg -> {
+            cfg.startup.showJavalinBanner = false;
+            cfg.concurrency.useVirtualThreads = true;
+            cfg.http.maxRequestSize = RequestBody.MAX_BYTES;
+            cfg.jetty.modifyHttpConfiguration(http -> {
+                http.setRequestHeaderSize(MAX_HEADER_BYTES);
+                http.setSendServerVersion(false);
+            });
+            cfg.jetty.modifyServer(server -> {
+                server.setStopTimeout(DRAIN_TIMEOUT_MS);
+                // Graceful stop: refuse new requests, finish the ones in flight.
+                server.insertHandler(new GracefulHandler());
+            });
+            ErrorResponses.register(cfg.routes);
+            cfg.routes.get("/healthz", ctx -> Responses.json(ctx, 200, java.util.Map.of("status", "ok")));
+            cfg.routes.get("/readyz", ctx -> {
+                boolean ready = databaseAnswers.getAsBoolean();
+                Responses.json(ctx, ready ? 200 : 503, java.util.Map.of("status", ready ? "ready" : "database unavailable"));
+            });
+            cfg.routes.before(SdkRequests.PREFIX + "*", sdk::resolve);
+            cfg.routes.options(SdkRequests.PREFIX + "*", SdkRequests::preflight);
+            cfg.routes.get(SdkRequests.PREFIX + "{environmentId}/healthcheck",
+                    ctx -> Responses.json(ctx, 200, java.util.Map.of("status", "healthy")));
+            features.forEach(f -> f.accept(cfg.routes));
+        });
+        javalin.start(host, port);
+        for (var connector : javalin.jettyServer().server().getConnectors()) {
+            if (connector instanceof ServerConnector sc) {
+                sc.setIdleTimeout(IDLE_TIMEOUT_MS);
+            }
+        }
+        return new HttpServer(javalin);
+    }
+
+    public int port() {
+        return javalin.port();
+    }
+
+    /** Stops accepting, drains in-flight requests (up to {@link #DRAIN_TIMEOUT_MS}) and closes. */
+    public void stop() {
+        javalin.stop();
+    }
+}

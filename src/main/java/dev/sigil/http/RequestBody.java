@@ -1,0 +1,119 @@
+package dev.sigil.http;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import io.javalin.http.Context;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * A JSON object request body with typed accessors whose errors name the offending field, so a client sees
+ * {@code 400 {"error": "publicWalletAddress must be a string of at most 255 characters"}} and never a parser trace.
+ */
+public final class RequestBody {
+    /** Largest request body accepted; larger ones get 413 before any parsing. */
+    public static final int MAX_BYTES = 64 * 1024;
+    private final ObjectNode object;
+
+    private RequestBody(ObjectNode object) {
+        this.object = object;
+    }
+
+    /** Reads at most {@link #MAX_BYTES} of the request body, then parses it as a JSON object. */
+    public static RequestBody read(Context ctx, boolean emptyAllowed) {
+        return parse(readBounded(ctx), emptyAllowed);
+    }
+
+    /** The raw body, refusing (413) anything over {@link #MAX_BYTES}, whether or not Content-Length says so. */
+    public static byte[] readBounded(Context ctx) {
+        if (ctx.req().getContentLengthLong() > MAX_BYTES) {
+            throw ApiException.payloadTooLarge("request body is larger than " + MAX_BYTES + " bytes");
+        }
+        try {
+            byte[] body = ctx.req().getInputStream().readNBytes(MAX_BYTES + 1);
+            if (body.length > MAX_BYTES) {
+                throw ApiException.payloadTooLarge("request body is larger than " + MAX_BYTES + " bytes");
+            }
+            return body;
+        } catch (IOException e) {
+            throw ApiException.badRequest("request body could not be read");
+        }
+    }
+
+    /** Parses a body that must be a JSON object. An empty body is an empty object when {@code emptyAllowed}. */
+    public static RequestBody parse(byte[] body, boolean emptyAllowed) {
+        if (body.length == 0 || isBlank(body)) {
+            if (emptyAllowed) {
+                return new RequestBody(Json.MAPPER.createObjectNode());
+            }
+            throw ApiException.badRequest("request body must be a JSON object");
+        }
+        JsonNode node;
+        try {
+            node = Json.MAPPER.readTree(new String(body, StandardCharsets.UTF_8));
+        } catch (JacksonException e) {
+            throw ApiException.badRequest("request body is not valid JSON");
+        }
+        if (!(node instanceof ObjectNode obj)) {
+            throw ApiException.badRequest("request body must be a JSON object");
+        }
+        return new RequestBody(obj);
+    }
+
+    private static boolean isBlank(byte[] body) {
+        for (byte b : body) {
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public ObjectNode object() {
+        return object;
+    }
+
+    public String requiredString(String field, int maxLength) {
+        return optionalString(field, maxLength)
+                .orElseThrow(() -> ApiException.badRequest(field + " is required"));
+    }
+
+    /** A string field; absent or JSON null is empty. Empty strings count as absent only when the caller says so. */
+    public Optional<String> optionalString(String field, int maxLength) {
+        JsonNode value = object.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isString()) {
+            throw ApiException.badRequest(field + " must be a string");
+        }
+        String text = value.asString();
+        if (text.length() > maxLength) {
+            throw ApiException.badRequest(field + " must be at most " + maxLength + " characters");
+        }
+        if (text.isEmpty()) {
+            throw ApiException.badRequest(field + " must not be empty");
+        }
+        return Optional.of(text);
+    }
+
+    public Optional<String> optionalString(String field, int maxLength, Pattern pattern, String what) {
+        Optional<String> text = optionalString(field, maxLength);
+        text.ifPresent(t -> {
+            if (!pattern.matcher(t).matches()) {
+                throw ApiException.badRequest(field + " must be " + what);
+            }
+        });
+        return text;
+    }
+
+    public Optional<JsonNode> optionalNode(String field) {
+        JsonNode value = object.get(field);
+        return value == null || value.isNull() ? Optional.empty() : Optional.of(value);
+    }
+}

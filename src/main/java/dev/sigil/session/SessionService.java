@@ -1,0 +1,107 @@
+package dev.sigil.session;
+
+import dev.sigil.environment.Environment;
+import dev.sigil.http.ApiException;
+import dev.sigil.token.IssuedTokens;
+import dev.sigil.token.TokenIssuer;
+import dev.sigil.token.TokenSubject;
+import dev.sigil.token.TokenVerifier;
+import dev.sigil.token.VerifiedToken;
+import dev.sigil.user.Account;
+import dev.sigil.user.UserService;
+import dev.sigil.user.UserView;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Sessions: opened at sign-in, refreshed any number of times (also concurrently: several tabs share one token)
+ * until revoked or past {@code refreshExp}, and checked on every bearer request.
+ */
+public final class SessionService {
+    /** The scope of a session whose sign-in is complete; backends must reject tokens without it. */
+    public static final String SCOPE_USER_BASIC = "user:basic";
+
+    private final Jdbi jdbi;
+    private final SessionStore store = new SessionStore();
+    private final UserService users;
+    private final TokenIssuer issuer;
+    private final TokenVerifier verifier;
+    private final Clock clock;
+
+    public SessionService(Jdbi jdbi, UserService users, TokenIssuer issuer, TokenVerifier verifier, Clock clock) {
+        this.jdbi = jdbi;
+        this.users = users;
+        this.issuer = issuer;
+        this.verifier = verifier;
+        this.clock = clock;
+    }
+
+    /** Opens a session for a user who just proved {@code credentialId}, inside the sign-in transaction. */
+    public Session open(Handle h, Environment env, String userId, String credentialId, Optional<String> sessionPublicKey) {
+        Instant now = clock.instant();
+        Session session = new Session(UUID.randomUUID().toString(), env.id(), userId, credentialId, sessionPublicKey,
+                now, now.plus(env.settings().sessionDuration()), Optional.empty());
+        store.insert(h, session);
+        return session;
+    }
+
+    /** Tokens and user for a session, reading the account as stored now (on the caller's handle). */
+    public VerifyResponse respond(Handle h, Environment env, Session session, boolean newUser, String audience) {
+        Account account = users.account(h, env.id(), session.userId())
+                .orElseThrow(() -> ApiException.unauthorized("session user no longer exists"));
+        TokenSubject subject = new TokenSubject(env.id(), account, session.id(), session.signinCredentialId(),
+                session.expiresAt(), session.sessionPublicKey(), audience, newUser, SCOPE_USER_BASIC);
+        IssuedTokens tokens = issuer.issue(subject, env.settings().jwtDuration());
+        return new VerifyResponse(tokens, UserView.sdkUser(account, facts(session, newUser)));
+    }
+
+    /** POST /refresh: fresh tokens for a live session, same {@code sid}, user as stored now. */
+    public VerifyResponse refresh(Environment env, String bearer, String audience) {
+        return jdbi.withHandle(h -> respond(h, env, liveSession(h, env, bearer), false, audience));
+    }
+
+    /** GET /users: the signed-in user. */
+    public Map<String, Object> currentUser(Environment env, String bearer) {
+        return jdbi.withHandle(h -> {
+            Session session = liveSession(h, env, bearer);
+            Account account = users.account(h, env.id(), session.userId())
+                    .orElseThrow(() -> ApiException.unauthorized("session user no longer exists"));
+            return UserView.sdkUser(account, facts(session, false));
+        });
+    }
+
+    /** GET /session: succeeds while the token's session is live. */
+    public void check(Environment env, String bearer) {
+        jdbi.useHandle(h -> liveSession(h, env, bearer));
+    }
+
+    /** POST /revoke: the session can no longer refresh or authenticate, on every node at once. */
+    public void revoke(Environment env, String bearer) {
+        jdbi.useTransaction(h -> store.revoke(h, liveSession(h, env, bearer).id(), clock.instant()));
+    }
+
+    /** The live session a bearer token belongs to, or 401. */
+    public Session liveSession(Handle h, Environment env, String bearer) {
+        VerifiedToken token = verifier.verify(env.id(), bearer);
+        Session session = store.find(h, env.id(), token.sessionId(), token.userId())
+                .orElseThrow(() -> ApiException.unauthorized("session not found"));
+        if (session.revokedAt().isPresent()) {
+            throw ApiException.unauthorized("session revoked");
+        }
+        if (!session.isLiveAt(clock.instant())) {
+            throw ApiException.unauthorized("session expired");
+        }
+        return session;
+    }
+
+    private static UserView.SessionFacts facts(Session session, boolean newUser) {
+        return new UserView.SessionFacts(session.id(), newUser, SCOPE_USER_BASIC, List.of());
+    }
+}

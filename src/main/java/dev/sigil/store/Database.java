@@ -1,0 +1,99 @@
+package dev.sigil.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.sqlite.SQLiteConfig;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The one database of a Sigil process: a Hikari pool, Flyway migrations (a folder per vendor) and the Jdbi
+ * everything else uses. SQLite in the data directory unless a PostgreSQL URL is given.
+ */
+public final class Database implements AutoCloseable {
+    public enum Vendor { SQLITE, POSTGRESQL }
+
+    private final Vendor vendor;
+    private final HikariDataSource dataSource;
+    private final Jdbi jdbi;
+
+    private Database(Vendor vendor, HikariDataSource dataSource) {
+        this.vendor = vendor;
+        this.dataSource = dataSource;
+        this.jdbi = Jdbi.create(dataSource);
+    }
+
+    /** Opens (and migrates) PostgreSQL when {@code postgresUrl} is present, else the SQLite file {@code sqliteFile}. */
+    public static Database open(Optional<String> postgresUrl, Path sqliteFile) {
+        Database db = postgresUrl.map(Database::postgres).orElseGet(() -> sqlite(sqliteFile));
+        try {
+            db.migrate();
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+        return db;
+    }
+
+    private static Database sqlite(Path file) {
+        SQLiteConfig sqlite = new SQLiteConfig();
+        sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        // NORMAL is durable in WAL mode across process crashes; only an OS crash can lose the last commits.
+        sqlite.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        sqlite.enforceForeignKeys(true);
+        sqlite.setBusyTimeout(10_000);
+        // Every transaction takes the write lock up front: a deferred transaction that later upgrades to a
+        // writer fails at once with SQLITE_BUSY_SNAPSHOT in WAL mode instead of waiting its turn.
+        sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("sigil-sqlite");
+        hikari.setJdbcUrl("jdbc:sqlite:" + file.toAbsolutePath());
+        hikari.setDataSourceProperties(sqlite.toProperties());
+        hikari.setMaximumPoolSize(8);
+        hikari.setConnectionTimeout(15_000);
+        return new Database(Vendor.SQLITE, new HikariDataSource(hikari));
+    }
+
+    private static Database postgres(String url) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("sigil-postgresql");
+        hikari.setJdbcUrl(url);
+        hikari.setMaximumPoolSize(16);
+        hikari.setConnectionTimeout(15_000);
+        return new Database(Vendor.POSTGRESQL, new HikariDataSource(hikari));
+    }
+
+    private void migrate() {
+        String folder = vendor == Vendor.SQLITE ? "sqlite" : "postgresql";
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration/" + folder)
+                .load()
+                .migrate();
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    public Vendor vendor() {
+        return vendor;
+    }
+
+    /** True when the database answers a trivial query. */
+    public boolean answers() {
+        try {
+            return jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

@@ -1,0 +1,111 @@
+package dev.sigil.token;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.JWSVerifier;
+import dev.sigil.http.ApiException;
+import dev.sigil.http.Json;
+import dev.sigil.keys.SigningKeys;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+import java.text.ParseException;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * Verifies a bearer token (either the minified or the full one) of an environment.
+ *
+ * <p>Only RS256 is accepted, and only from a {@code kid} that is one of the environment's live keys
+ * (RFC 8725 §2.1, §3.1: the algorithm is fixed by the server, never chosen by the token). Header parameters
+ * that point at other keys ({@code jku}, {@code x5u}, {@code jwk}) are never consulted. Claims are then
+ * checked against the environment: {@code environment_id}, {@code iss}, {@code exp}.
+ * Every failure is a 401 with a short reason that reveals nothing about keys.
+ */
+public final class TokenVerifier {
+    /** Longest bearer token accepted: a full token with many credentials stays well below this. */
+    public static final int MAX_TOKEN_LENGTH = 16 * 1024;
+
+    private final SigningKeys keys;
+    private final Issuer issuer;
+    private final Clock clock;
+
+    public TokenVerifier(SigningKeys keys, Issuer issuer, Clock clock) {
+        this.keys = keys;
+        this.issuer = issuer;
+        this.clock = clock;
+    }
+
+    public VerifiedToken verify(String environmentId, String token) {
+        if (token.length() > MAX_TOKEN_LENGTH) {
+            throw ApiException.unauthorized("token is too long");
+        }
+        JWSObject jws;
+        try {
+            jws = JWSObject.parse(token);
+        } catch (ParseException e) {
+            throw ApiException.unauthorized("malformed token");
+        }
+        if (!JWSAlgorithm.RS256.equals(jws.getHeader().getAlgorithm())) {
+            throw ApiException.unauthorized("token algorithm not accepted");
+        }
+        if (jws.getHeader().getCriticalParams() != null) {
+            throw ApiException.unauthorized("token has critical header parameters");
+        }
+        String kid = jws.getHeader().getKeyID();
+        if (kid == null) {
+            throw ApiException.unauthorized("token has no key id");
+        }
+        JWSVerifier verifier = keys.verifier(environmentId, kid)
+                .orElseThrow(() -> ApiException.unauthorized("token was not signed by a key of this environment"));
+        try {
+            if (!jws.verify(verifier)) {
+                throw ApiException.unauthorized("invalid token signature");
+            }
+        } catch (JOSEException e) {
+            throw ApiException.unauthorized("invalid token signature");
+        }
+        return checkClaims(environmentId, kid, jws.getPayload().toString());
+    }
+
+    private VerifiedToken checkClaims(String environmentId, String kid, String payload) {
+        JsonNode claims;
+        try {
+            claims = Json.read(payload);
+        } catch (JacksonException e) {
+            throw ApiException.unauthorized("malformed token claims");
+        }
+        if (!claims.isObject()) {
+            throw ApiException.unauthorized("malformed token claims");
+        }
+        if (!environmentId.equals(text(claims, "environment_id").orElse(null))) {
+            throw ApiException.unauthorized("token belongs to another environment");
+        }
+        if (!issuer.forEnvironment(environmentId).equals(text(claims, "iss").orElse(null))) {
+            throw ApiException.unauthorized("token has the wrong issuer");
+        }
+        text(claims, "kid").filter(k -> !k.equals(kid))
+                .ifPresent(k -> { throw ApiException.unauthorized("token kid claim does not match its header"); });
+        JsonNode exp = claims.get("exp");
+        if (exp == null || !exp.isIntegralNumber()) {
+            throw ApiException.unauthorized("token has no expiry");
+        }
+        long now = clock.instant().getEpochSecond();
+        if (exp.asLong() <= now) {
+            throw ApiException.unauthorized("token expired");
+        }
+        JsonNode nbf = claims.get("nbf");
+        if (nbf != null && (!nbf.isIntegralNumber() || nbf.asLong() > now)) {
+            throw ApiException.unauthorized("token is not valid yet");
+        }
+        String sub = text(claims, "sub").orElseThrow(() -> ApiException.unauthorized("token has no subject"));
+        String sid = text(claims, "sid").orElseThrow(() -> ApiException.unauthorized("token has no session"));
+        return new VerifiedToken(sub, sid);
+    }
+
+    private static Optional<String> text(JsonNode claims, String name) {
+        JsonNode value = claims.get(name);
+        return value != null && value.isString() ? Optional.of(value.asString()) : Optional.empty();
+    }
+}
