@@ -14,8 +14,8 @@ import java.util.function.Consumer;
  * the SDK API, health endpoints, and the routes each feature registers.
  */
 public final class HttpServer {
-    /** Largest request head (request line and headers): a full JWT as bearer fits comfortably. */
-    public static final int MAX_HEADER_BYTES = 16 * 1024;
+    /** Largest request head (request line and headers): twice the longest bearer token accepted. */
+    public static final int MAX_HEADER_BYTES = 32 * 1024;
     /** A connection idle this long is closed, so slow or stalled clients cannot pin server resources. */
     public static final int IDLE_TIMEOUT_MS = 30_000;
     /** How long SIGTERM waits for in-flight requests. */
@@ -41,6 +41,7 @@ public final class HttpServer {
                 server.setStopTimeout(DRAIN_TIMEOUT_MS);
                 // Graceful stop: refuse new requests, finish the ones in flight.
                 server.insertHandler(new GracefulHandler());
+                server.setErrorHandler(new JsonErrorHandler());
             });
             ErrorResponses.register(cfg.routes);
             cfg.routes.get("/healthz", ctx -> Responses.json(ctx, 200, java.util.Map.of("status", "ok")));

@@ -23,6 +23,7 @@ public final class TestServer implements AutoCloseable {
     private final Optional<String> databaseUrl;
     public final MutableClock clock;
     private App app;
+    private int port;
     private Http http;
 
     private TestServer(Path dataDir, Optional<String> databaseUrl, MutableClock clock) {
@@ -45,8 +46,10 @@ public final class TestServer implements AutoCloseable {
     }
 
     private void boot() {
-        Config config = new Config("127.0.0.1", 0, dataDir, databaseUrl, Optional.empty(), Optional.of(ADMIN_TOKEN), Optional.empty());
+        // A restart binds the same port again: the port is part of every token's issuer.
+        Config config = new Config("127.0.0.1", port, dataDir, databaseUrl, Optional.empty(), Optional.of(ADMIN_TOKEN), Optional.empty());
         app = App.start(config, clock);
+        port = app.port();
         http = new Http("http://127.0.0.1:" + app.port());
     }
 
