@@ -102,5 +102,10 @@ public final class TestServer implements AutoCloseable {
     @Override
     public void close() {
         app.close();
+        try (var files = Files.walk(dataDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -1,0 +1,60 @@
+package dev.sigil.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigTest {
+
+    @Test
+    void defaultsApplyWhenNothingIsSet() {
+        Config config = Config.resolve(Config.Flags.none(), Map.of());
+        assertThat(config.host()).isEqualTo("127.0.0.1");
+        assertThat(config.port()).isEqualTo(8080);
+        assertThat(config.dataDir()).isEqualTo(Path.of("./sigil-data").toAbsolutePath().normalize());
+        assertThat(config.databaseUrl()).isEmpty();
+        assertThat(config.publicUrl()).isEmpty();
+    }
+
+    @Test
+    void environmentVariablesOverrideDefaults() {
+        Config config = Config.resolve(Config.Flags.none(), Map.of(
+                "SIGIL_HOST", "0.0.0.0", "SIGIL_PORT", "9000", "SIGIL_DATA_DIR", "/tmp/sigil-x",
+                "SIGIL_DATABASE_URL", "jdbc:postgresql://db/sigil", "SIGIL_PUBLIC_URL", "https://auth.example.com",
+                "SIGIL_ADMIN_TOKEN", "t", "SIGIL_MASTER_KEY", "k"));
+        assertThat(config.host()).isEqualTo("0.0.0.0");
+        assertThat(config.port()).isEqualTo(9000);
+        assertThat(config.dataDir()).isEqualTo(Path.of("/tmp/sigil-x"));
+        assertThat(config.databaseUrl()).contains("jdbc:postgresql://db/sigil");
+        assertThat(config.publicUrl()).contains("https://auth.example.com");
+        assertThat(config.adminToken()).contains("t");
+        assertThat(config.masterKey()).contains("k");
+    }
+
+    @Test
+    void flagsOverrideEnvironmentVariables() {
+        Config config = Config.resolve(new Config.Flags(Optional.of("::1"), Optional.of(7000), Optional.of(Path.of("/tmp/f")),
+                        Optional.of("jdbc:postgresql://flag/db")),
+                Map.of("SIGIL_HOST", "0.0.0.0", "SIGIL_PORT", "9000", "SIGIL_DATA_DIR", "/tmp/e",
+                        "SIGIL_DATABASE_URL", "jdbc:postgresql://env/db"));
+        assertThat(config.host()).isEqualTo("::1");
+        assertThat(config.port()).isEqualTo(7000);
+        assertThat(config.dataDir()).isEqualTo(Path.of("/tmp/f"));
+        assertThat(config.databaseUrl()).contains("jdbc:postgresql://flag/db");
+    }
+
+    @Test
+    void invalidValuesAreRefusedWithAClearMessage() {
+        assertThatThrownBy(() -> Config.resolve(Config.Flags.none(), Map.of("SIGIL_PORT", "http")))
+                .hasMessageContaining("SIGIL_PORT");
+        assertThatThrownBy(() -> Config.resolve(Config.Flags.none(), Map.of("SIGIL_PORT", "70000")))
+                .hasMessageContaining("port");
+        assertThatThrownBy(() -> Config.resolve(Config.Flags.none(), Map.of("SIGIL_DATABASE_URL", "jdbc:mysql://x")))
+                .hasMessageContaining("jdbc:postgresql://");
+    }
+}
