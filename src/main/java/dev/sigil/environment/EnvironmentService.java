@@ -9,12 +9,20 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
-/** Creates, reads and changes environments, and rotates their signing keys. */
+/**
+ * Creates, reads and changes environments, and rotates their signing keys.
+ *
+ * <p>Every SDK request reads its environment, so found environments are cached for {@link #CACHE_TTL}: a change
+ * made on this node is seen at once, one made on another node within that time.
+ */
 public final class EnvironmentService {
+    public static final Duration CACHE_TTL = Duration.ofSeconds(5);
     public static final int MAX_NAME_LENGTH = 255;
     /** Dynamic's uuid type: lowercase only, exactly 36 characters. */
     public static final Pattern ENVIRONMENT_ID = Pattern.compile("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
@@ -24,6 +32,10 @@ public final class EnvironmentService {
     private final EnvironmentStore store;
     private final SigningKeys keys;
     private final Clock clock;
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    private record Cached(Environment environment, Instant loadedAt) {
+    }
 
     public EnvironmentService(Jdbi jdbi, SigningKeys keys, Clock clock) {
         this.jdbi = jdbi;
@@ -55,7 +67,15 @@ public final class EnvironmentService {
         if (!ENVIRONMENT_ID.matcher(id).matches()) {
             return Optional.empty();
         }
-        return store.find(id);
+        Instant now = clock.instant();
+        Cached cached = cache.get(id);
+        if (cached != null && now.isBefore(cached.loadedAt().plus(CACHE_TTL))) {
+            return Optional.of(cached.environment());
+        }
+        // Only environments that exist are cached: unknown ids cannot grow the cache.
+        Optional<Environment> found = store.find(id);
+        found.ifPresentOrElse(env -> cache.put(id, new Cached(env, now)), () -> cache.remove(id));
+        return found;
     }
 
     /** The environment or a 404 in the spec's NotFound shape. */
@@ -70,19 +90,21 @@ public final class EnvironmentService {
     public Environment change(String id, Changes changes) {
         String name = changes.name().map(EnvironmentService::checkName).orElse(null);
         List<String> origins = changes.allowedOrigins().map(AllowedOrigins::normalise).orElse(null);
-        return jdbi.inTransaction(h -> {
+        Environment changed = jdbi.inTransaction(h -> {
             Environment current = store.find(h, id)
                     .orElseThrow(() -> ApiException.notFound("environment not found", "not_found"));
             EnvironmentSettings settings = changes.settings()
                     .map(patch -> EnvironmentSettings.validate(EnvironmentSettings.deepMerge(current.settings().document(), patch)))
                     .orElse(current.settings());
-            Environment changed = new Environment(current.id(), name != null ? name : current.name(),
+            Environment updated = new Environment(current.id(), name != null ? name : current.name(),
                     origins != null ? origins : current.allowedOrigins(), settings,
                     Math.max(current.longestJwtSeconds(), settings.jwtDuration().toSeconds()),
                     current.createdAt(), clock.instant());
-            store.update(h, changed);
-            return changed;
+            store.update(h, updated);
+            return updated;
         });
+        cache.remove(id);
+        return changed;
     }
 
     /** A new key becomes current; the old one verifies until the longest token it can have signed has expired. */
