@@ -23,7 +23,16 @@ import java.util.concurrent.CountDownLatch;
 public final class Sigil {
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Sigil()).execute(args));
+        CommandLine commandLine = new CommandLine(new Sigil());
+        // Configuration mistakes are the operator's to fix: one clear line, no stack trace.
+        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof IllegalArgumentException || e instanceof ApiException) {
+                cmd.getErr().println("sigil: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        System.exit(commandLine.execute(args));
     }
 
 
@@ -96,9 +105,6 @@ public final class Sigil {
                 Environment env = services.environments.create(name, origins);
                 System.out.println(Json.writeString(EnvironmentAdminRoutes.render(env)));
                 return 0;
-            } catch (ApiException e) {
-                System.err.println("sigil: " + e.getMessage());
-                return 2;
             }
         }
     }

@@ -36,6 +36,17 @@ public record Config(
         if (host.isBlank()) {
             throw new IllegalArgumentException("host must not be blank");
         }
+        publicUrl.ifPresent(url -> {
+            java.net.URI uri;
+            try {
+                uri = new java.net.URI(url);
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException("SIGIL_PUBLIC_URL must be a URL like https://auth.example.com");
+            }
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new IllegalArgumentException("SIGIL_PUBLIC_URL must be an http or https URL like https://auth.example.com");
+            }
+        });
         databaseUrl.ifPresent(url -> {
             if (!url.startsWith("jdbc:postgresql://")) {
                 throw new IllegalArgumentException("database URL must start with jdbc:postgresql:// (SQLite is the default)");

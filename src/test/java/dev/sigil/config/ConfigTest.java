@@ -56,5 +56,9 @@ class ConfigTest {
                 .hasMessageContaining("port");
         assertThatThrownBy(() -> Config.resolve(Config.Flags.none(), Map.of("SIGIL_DATABASE_URL", "jdbc:mysql://x")))
                 .hasMessageContaining("jdbc:postgresql://");
+        assertThatThrownBy(() -> Config.resolve(Config.Flags.none(), Map.of("SIGIL_PUBLIC_URL", "auth.example.com")))
+                .hasMessageContaining("SIGIL_PUBLIC_URL");
+        assertThatThrownBy(() -> Config.resolve(Config.Flags.none(), Map.of("SIGIL_PUBLIC_URL", "ftp://auth.example.com")))
+                .hasMessageContaining("SIGIL_PUBLIC_URL");
     }
 }
