@@ -66,18 +66,25 @@ if ! bin/sigil --version >"$log" 2>&1; then
 fi
 
 port="$(free_port)"
+# Email codes go over real SMTP to the receiver test/email.test.mjs runs on this port.
+smtp_port="$(free_port)"
 admin_token="$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')"
 url="http://127.0.0.1:$port"
 
 echo "interop: starting sigil on $url (data in $data_dir)" >&2
-SIGIL_ADMIN_TOKEN="$admin_token" bin/sigil serve --port "$port" --host 127.0.0.1 --data-dir "$data_dir" \
+SIGIL_ADMIN_TOKEN="$admin_token" \
+  SIGIL_SMTP_HOST=127.0.0.1 SIGIL_SMTP_PORT="$smtp_port" SIGIL_SMTP_SECURITY=none SIGIL_SMTP_FROM=codes@sigil.test \
+  bin/sigil serve --port "$port" --host 127.0.0.1 --data-dir "$data_dir" \
   >>"$log" 2>&1 &
 server_pid=$!
 
 ready=""
 for _ in $(seq 1 120); do # 60 s
   if ! kill -0 "$server_pid" 2>/dev/null; then
-    echo "interop: the server exited before it was ready" >&2
+    server_status=0
+    wait "$server_pid" || server_status=$?
+    server_pid=""
+    echo "interop: the server exited (status $server_status) before it was ready" >&2
     show_log
     exit 1
   fi
@@ -95,12 +102,13 @@ if [[ -z "$ready" ]]; then
 fi
 echo "interop: server ready" >&2
 
-if [[ ! -d "$interop/node_modules" ]]; then
+# Install when missing, or when the lockfile changed since the last install.
+if [[ ! -f "$interop/node_modules/.package-lock.json" || "$interop/package-lock.json" -nt "$interop/node_modules/.package-lock.json" ]]; then
   (cd "$interop" && npm ci --no-audit --no-fund)
 fi
 
 set +e
-(cd "$interop" && SIGIL_URL="$url" SIGIL_ADMIN_TOKEN="$admin_token" node --test)
+(cd "$interop" && SIGIL_URL="$url" SIGIL_ADMIN_TOKEN="$admin_token" SIGIL_INTEROP_SMTP_PORT="$smtp_port" node --test)
 status=$?
 set -e
 

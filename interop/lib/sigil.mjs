@@ -1,7 +1,7 @@
 // Helpers that drive a running Sigil server the way Dynamic's JS client does: every SDK call goes through
 // the published OpenAPI client `@dynamic-labs/sdk-api-core` (its SDKApi methods and its FromJSON/ToJSON
 // model converters), with the headers and middleware that `@dynamic-labs-sdk/client` puts around it.
-import { webcrypto } from 'node:crypto';
+import { createECDH, webcrypto } from 'node:crypto';
 import { Wallet } from 'ethers';
 import {
   ChainEnum,
@@ -162,6 +162,12 @@ function deviceSignatureMiddleware(device) {
 // The API client.
 
 const sdkSessionId = randomString(32);
+/** The client's session key: a compressed P-256 public key, hex, sent as `x-dyn-session-public-key`. */
+const sessionPublicKey = (() => {
+  const ecdh = createECDH('prime256v1');
+  ecdh.generateKeys();
+  return ecdh.getPublicKey('hex', 'compressed');
+})();
 
 /**
  * A fresh SDKApi, configured like @dynamic-labs-sdk/client's createBaseApiClient: base path `/api/v0`,
@@ -185,6 +191,7 @@ export function sdkApi({ token, tokenVia = 'header', device, headers = {}, rawEr
       'x-dynamic-platform': 'web',
       'x-dyn-request-id': randomString(50),
       'x-dyn-session-id': sdkSessionId,
+      'x-dyn-session-public-key': sessionPublicKey,
       'x-dyn-version': 'ClientSDK/1.27.1',
       Origin: APP_ORIGIN,
       ...headers,
@@ -301,10 +308,14 @@ export function signInMessage({ address, nonce, environmentId, origin = APP_ORIG
   ].join('\n');
 }
 
-/** A VerifyRequest for `wallet` (an ethers Wallet) signing `messageToSign` with personal_sign (EIP-191). */
+/**
+ * A VerifyRequest for `wallet` (an ethers Wallet) signing `messageToSign` with personal_sign (EIP-191), with
+ * the fields @dynamic-labs-sdk/client's verifyMessageSignatureOwnership sends for an EVM browser wallet.
+ */
 export async function verifyRequestFor(wallet, messageToSign) {
   return {
     chain: ChainEnum.Evm,
+    network: '1',
     messageToSign,
     signedMessage: await wallet.signMessage(messageToSign),
     publicWalletAddress: wallet.address,

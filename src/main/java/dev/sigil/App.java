@@ -1,16 +1,28 @@
 package dev.sigil;
 
+import dev.sigil.admin.AdminAuth;
+import dev.sigil.admin.AdminRoutes;
 import dev.sigil.config.Config;
 import dev.sigil.environment.EnvironmentAdminRoutes;
-import dev.sigil.http.AdminAuth;
+import dev.sigil.environment.SettingsRoutes;
+import dev.sigil.externalauth.ExternalAuthRoutes;
 import dev.sigil.http.HttpServer;
 import dev.sigil.http.SdkRequests;
+import dev.sigil.http.TokenCookie;
 import dev.sigil.keys.JwksRoutes;
+import dev.sigil.observe.MetricsRoutes;
+import dev.sigil.observe.OpenApiRoutes;
+import dev.sigil.observe.RequestObservation;
+import dev.sigil.profile.ProfileRoutes;
+import dev.sigil.profile.ProfileService;
 import dev.sigil.session.SessionRoutes;
 import dev.sigil.wallet.WalletRoutes;
+import dev.sigil.webhook.WebhookRoutes;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** A running Sigil server: the services and the HTTP server in front of them. */
 public final class App implements AutoCloseable {
@@ -29,14 +41,27 @@ public final class App implements AutoCloseable {
     public static App start(Config config, Clock clock) {
         Services services = Services.open(config, clock);
         try {
+            List<Consumer<io.javalin.config.RoutesConfig>> features = new ArrayList<>(List.of(
+                    new EnvironmentAdminRoutes(services.environments, services.keys,
+                            new AdminAuth(services.adminToken.value(), services.apiTokens), services.audit)::register,
+                    new AdminRoutes(services.environments, services.apiTokens, services.userAdmin, services.audit)::register,
+                    new JwksRoutes(services.keys)::register,
+                    new WalletRoutes(services.nonces, services.walletSignIn, services.walletLinks)::register,
+                    new SessionRoutes(services.sessions)::register,
+                    new ExternalAuthRoutes(services.externalAuthSignIn)::register,
+                    new ProfileRoutes(new ProfileService(services.database.jdbi(), services.users, services.sessions,
+                            services.otp.signIn))::register,
+                    new SettingsRoutes(services.otp.signInProviders())::register,
+                    new TokenCookie(clock)::register));
+            features.addAll(services.otp.routes(services.environments));
+            features.add(new WebhookRoutes(services.environments, services.webhooks, services.deliveries)::register);
+            features.add(new MetricsRoutes(services.metrics, config.metricsToken())::register);
+            features.add(new OpenApiRoutes()::register);
             HttpServer http = HttpServer.start(config.host(), config.port(), new SdkRequests(services.environments),
-                    services.database::answers, List.of(
-                            new EnvironmentAdminRoutes(services.environments, services.keys,
-                                    new AdminAuth(services.adminToken.value()))::register,
-                            new JwksRoutes(services.keys)::register,
-                            new WalletRoutes(services.nonces, services.walletSignIn)::register,
-                            new SessionRoutes(services.sessions)::register));
+                    services.database::answers, new RequestObservation(services.metrics), features);
             services.boundTo(http.port());
+            services.otp.startSending();
+            services.webhookWorker.start();
             return new App(services, http);
         } catch (RuntimeException e) {
             services.close();
@@ -46,6 +71,11 @@ public final class App implements AutoCloseable {
 
     public int port() {
         return http.port();
+    }
+
+    /** Every (method, path template) Javalin serves, for the OpenAPI check. */
+    public List<String> routes() {
+        return http.routes();
     }
 
     public Services services() {

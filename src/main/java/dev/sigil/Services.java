@@ -1,11 +1,19 @@
 package dev.sigil;
 
+import dev.sigil.admin.ApiTokens;
+import dev.sigil.admin.AuditLog;
+import dev.sigil.admin.UserAdmin;
 import dev.sigil.config.Config;
 import dev.sigil.config.DataDir;
 import dev.sigil.environment.EnvironmentService;
+import dev.sigil.externalauth.ExternalAuthSignIn;
+import dev.sigil.externalauth.ExternalTokenVerifier;
+import dev.sigil.externalauth.RemoteJwks;
 import dev.sigil.keys.CryptoProvider;
 import dev.sigil.keys.MasterKey;
 import dev.sigil.keys.SigningKeys;
+import dev.sigil.observe.Metrics;
+import dev.sigil.otp.Otp;
 import dev.sigil.session.SessionService;
 import dev.sigil.store.Database;
 import dev.sigil.token.Issuer;
@@ -13,7 +21,13 @@ import dev.sigil.token.TokenIssuer;
 import dev.sigil.token.TokenVerifier;
 import dev.sigil.user.UserService;
 import dev.sigil.wallet.Nonces;
+import dev.sigil.wallet.WalletLinks;
+import dev.sigil.wallet.WalletProofs;
 import dev.sigil.wallet.WalletSignIn;
+import dev.sigil.webhook.Deliveries;
+import dev.sigil.webhook.DeliveryWorker;
+import dev.sigil.webhook.Events;
+import dev.sigil.webhook.Webhooks;
 
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -34,6 +48,16 @@ public final class Services implements AutoCloseable {
     public final SessionService sessions;
     public final Nonces nonces;
     public final WalletSignIn walletSignIn;
+    public final WalletLinks walletLinks;
+    public final ExternalAuthSignIn externalAuthSignIn;
+    public final Otp otp;
+    public final Metrics metrics = new Metrics();
+    public final AuditLog audit;
+    public final ApiTokens apiTokens;
+    public final UserAdmin userAdmin;
+    public final Webhooks webhooks;
+    public final Deliveries deliveries;
+    public final DeliveryWorker webhookWorker;
     /** The public URL tokens name as issuer; set once the server knows its port. */
     final AtomicReference<String> publicUrl = new AtomicReference<>();
 
@@ -47,6 +71,7 @@ public final class Services implements AutoCloseable {
                 .orElseGet(() -> dataDir.secret("master.key", () -> MasterKey.generateBase64(random)).value());
         MasterKey masterKey = MasterKey.fromBase64(masterKeyText, random);
         this.database = Database.open(config.databaseUrl(), dataDir.resolve("sigil.db"));
+        Events.install(database.jdbi(), clock);
         this.publicUrl.set(config.publicUrl().orElse("http://" + config.host() + ":" + config.port()));
         Issuer issuer = new Issuer(publicUrl::get);
         this.keys = new SigningKeys(database.jdbi(), masterKey, clock);
@@ -55,7 +80,22 @@ public final class Services implements AutoCloseable {
         this.sessions = new SessionService(database.jdbi(), users, new TokenIssuer(keys, issuer, clock),
                 new TokenVerifier(keys, issuer, clock), clock);
         this.nonces = new Nonces(database.jdbi(), random, clock);
-        this.walletSignIn = new WalletSignIn(database.jdbi(), nonces, users, sessions, clock);
+        WalletProofs walletProofs = new WalletProofs(clock);
+        this.walletSignIn = new WalletSignIn(database.jdbi(), nonces, users, sessions, walletProofs);
+        this.walletLinks = new WalletLinks(database.jdbi(), nonces, users, sessions, walletProofs);
+        this.externalAuthSignIn = new ExternalAuthSignIn(database.jdbi(),
+                new ExternalTokenVerifier(new RemoteJwks(clock), clock), users, sessions);
+        this.otp = new Otp(config, database.jdbi(), masterKey, users, sessions, random, clock);
+        database.reportTo(metrics.registry());
+        metrics.cachedGauge("sigil_otp_outbox_depth", "One-time code messages waiting to be sent", otp.outbox::pending);
+        this.audit = new AuditLog(database.jdbi(), clock);
+        this.apiTokens = new ApiTokens(database.jdbi(), audit, random, clock);
+        this.userAdmin = new UserAdmin(database.jdbi(), audit, clock);
+        this.webhooks = new Webhooks(database.jdbi(), masterKey, audit, random, clock);
+        this.deliveries = new Deliveries(database.jdbi(), audit, clock);
+        this.webhookWorker = new DeliveryWorker(deliveries, webhooks, clock, config.webhookPoll());
+        metrics.cachedGauge("sigil_webhook_deliveries_pending", "Webhook deliveries not yet delivered or given up",
+                deliveries::pending);
     }
 
     public static Services open(Config config) {
@@ -82,6 +122,9 @@ public final class Services implements AutoCloseable {
 
     @Override
     public void close() {
+        webhookWorker.close();
+        otp.close();
         database.close();
+        metrics.close();
     }
 }

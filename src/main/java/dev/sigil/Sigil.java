@@ -16,13 +16,20 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-/** The command line: {@code sigil serve} and {@code sigil env create}. Nothing else lives here. */
+/** The command line: {@code sigil serve}, {@code sigil dev} and {@code sigil env create}. Nothing else lives here. */
 @Command(name = "sigil", mixinStandardHelpOptions = true, version = "sigil 0.1.0",
         description = "Self-hosted authentication server speaking Dynamic's SDK API.",
-        subcommands = {Sigil.Serve.class, Sigil.Env.class})
+        subcommands = {Sigil.Serve.class, Sigil.Dev.class, Sigil.Env.class})
 public final class Sigil {
 
     public static void main(String[] args) {
+        try {
+            // Before anything logs: the first log line decides nothing, but it should already be in the right format.
+            dev.sigil.observe.LogFormat.apply(Optional.ofNullable(System.getenv(dev.sigil.observe.LogFormat.ENV)));
+        } catch (IllegalArgumentException e) {
+            System.err.println("sigil: " + e.getMessage());
+            System.exit(2);
+        }
         CommandLine commandLine = new CommandLine(new Sigil());
         // Configuration mistakes are the operator's to fix: one clear line, no stack trace.
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -37,7 +44,7 @@ public final class Sigil {
 
 
     @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the server.")
-    static final class Serve implements Callable<Integer> {
+    static class Serve implements Callable<Integer> {
         @Option(names = "--port", description = "port (env SIGIL_PORT, default 8080)")
         Integer port;
         @Option(names = "--host", description = "interface (env SIGIL_HOST, default 127.0.0.1)")
@@ -49,7 +56,7 @@ public final class Sigil {
         public Integer call() {
             Config config = Config.resolve(new Config.Flags(Optional.ofNullable(host), Optional.ofNullable(port),
                     Optional.ofNullable(storage.dataDir), Optional.ofNullable(storage.databaseUrl)), System.getenv());
-            App app = App.start(config);
+            App app = App.start(mode(config));
             if (app.services().adminToken.generated()) {
                 System.out.println("Generated the admin API token (stored in "
                         + app.services().dataDir.resolve("admin-token") + "; shown only this once):");
@@ -68,6 +75,21 @@ public final class Sigil {
             System.out.println("Sigil stopping: draining in-flight requests");
             app.close();
             return 0;
+        }
+
+        Config mode(Config config) {
+            return config;
+        }
+    }
+
+    @Command(name = "dev", mixinStandardHelpOptions = true,
+            description = "Run the server for development: one-time codes without a configured email or SMS provider "
+                    + "are printed here and listed at GET /api/v0/admin/environments/{id}/dev/outbox.")
+    static final class Dev extends Serve {
+        @Override
+        Config mode(Config config) {
+            System.out.println("Development mode: codes without a configured provider are printed to this console");
+            return config.inDevMode();
         }
     }
 

@@ -15,6 +15,11 @@ import java.util.Optional;
  * @param publicUrl     the URL clients reach Sigil at; its host[:port] starts every token's {@code iss}
  * @param adminToken    bearer token of the admin API; generated into the data dir when absent
  * @param masterKey     base64 of the 32-byte key that encrypts signing keys; generated when absent
+ * @param smtp          where email one-time codes are sent ({@code SIGIL_SMTP_*}); none when not configured
+ * @param sms           where SMS one-time codes are sent ({@code SIGIL_SMS_PROVIDER}, {@code SIGIL_TWILIO_*})
+ * @param devMode       {@code sigil dev}: codes without a configured sender are printed to the console
+ * @param metricsToken  bearer token {@code GET /metrics} requires ({@code SIGIL_METRICS_TOKEN}); open when absent
+ * @param webhookPoll   how often the webhook worker looks for due deliveries (1 s; tests make it shorter)
  */
 public record Config(
         String host,
@@ -23,15 +28,31 @@ public record Config(
         Optional<String> databaseUrl,
         Optional<String> publicUrl,
         Optional<String> adminToken,
-        Optional<String> masterKey) {
+        Optional<String> masterKey,
+        Optional<SmtpConfig> smtp,
+        Optional<SmsConfig> sms,
+        boolean devMode,
+        Optional<String> metricsToken,
+        java.time.Duration webhookPoll) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final String DEFAULT_DATA_DIR = "./sigil-data";
+    public static final java.time.Duration DEFAULT_WEBHOOK_POLL = java.time.Duration.ofSeconds(1);
+
+    /** Without any code sender (the shape every existing caller uses). */
+    public Config(String host, int port, Path dataDir, Optional<String> databaseUrl, Optional<String> publicUrl,
+                  Optional<String> adminToken, Optional<String> masterKey) {
+        this(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, Optional.empty(), Optional.empty(), false, Optional.empty(),
+                DEFAULT_WEBHOOK_POLL);
+    }
 
     public Config {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
+        }
+        if (webhookPoll.isNegative() || webhookPoll.isZero()) {
+            throw new IllegalArgumentException("webhook poll interval must be positive");
         }
         if (host.isBlank()) {
             throw new IllegalArgumentException("host must not be blank");
@@ -70,7 +91,9 @@ public record Config(
         Optional<String> databaseUrl = flags.databaseUrl().or(() -> nonBlank(env.get("SIGIL_DATABASE_URL")));
         return new Config(host, port, dataDir.toAbsolutePath().normalize(), databaseUrl,
                 nonBlank(env.get("SIGIL_PUBLIC_URL")), nonBlank(env.get("SIGIL_ADMIN_TOKEN")),
-                nonBlank(env.get("SIGIL_MASTER_KEY")));
+                nonBlank(env.get("SIGIL_MASTER_KEY")), SmtpConfig.fromEnvironment(env),
+                SmsConfig.fromEnvironment(env), false, nonBlank(env.get("SIGIL_METRICS_TOKEN")),
+                DEFAULT_WEBHOOK_POLL);
     }
 
     private static int parsePort(String value) {
@@ -86,6 +109,27 @@ public record Config(
     }
 
     public Config withPort(int newPort) {
-        return new Config(host, newPort, dataDir, databaseUrl, publicUrl, adminToken, masterKey);
+        return new Config(host, newPort, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, sms, devMode, metricsToken, webhookPoll);
+    }
+
+    public Config withSmtp(Optional<SmtpConfig> newSmtp) {
+        return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, newSmtp, sms, devMode, metricsToken, webhookPoll);
+    }
+
+    public Config withSms(Optional<SmsConfig> newSms) {
+        return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, newSms, devMode, metricsToken, webhookPoll);
+    }
+
+    public Config withMetricsToken(Optional<String> token) {
+        return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, sms, devMode, token, webhookPoll);
+    }
+
+    public Config withWebhookPoll(java.time.Duration poll) {
+        return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, sms, devMode, metricsToken, poll);
+    }
+
+    /** {@code sigil dev}: the same configuration, with the console standing in for missing code senders. */
+    public Config inDevMode() {
+        return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, sms, true, metricsToken, webhookPoll);
     }
 }

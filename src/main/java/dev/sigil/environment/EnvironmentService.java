@@ -2,6 +2,7 @@ package dev.sigil.environment;
 
 import dev.sigil.http.ApiException;
 import dev.sigil.keys.SigningKeys;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
 /**
@@ -49,6 +51,11 @@ public final class EnvironmentService {
     }
 
     public Environment create(String name, List<String> allowedOrigins) {
+        return create(name, allowedOrigins, (h, env) -> { });
+    }
+
+    /** Creates an environment; {@code alsoInTransaction} runs in the creating transaction (the admin API's audit row). */
+    public Environment create(String name, List<String> allowedOrigins, BiConsumer<Handle, Environment> alsoInTransaction) {
         String checkedName = checkName(name);
         List<String> origins = AllowedOrigins.normalise(allowedOrigins);
         String id = UUID.randomUUID().toString();
@@ -59,6 +66,7 @@ public final class EnvironmentService {
         jdbi.useTransaction(h -> {
             store.insert(h, env);
             keys.insertFirst(h, firstKey);
+            alsoInTransaction.accept(h, env);
         });
         return env;
     }
@@ -88,6 +96,11 @@ public final class EnvironmentService {
     }
 
     public Environment change(String id, Changes changes) {
+        return change(id, changes, (h, env) -> { });
+    }
+
+    /** Changes an environment; {@code alsoInTransaction} runs in the changing transaction. */
+    public Environment change(String id, Changes changes, BiConsumer<Handle, Environment> alsoInTransaction) {
         String name = changes.name().map(EnvironmentService::checkName).orElse(null);
         List<String> origins = changes.allowedOrigins().map(AllowedOrigins::normalise).orElse(null);
         Environment changed = jdbi.inTransaction(h -> {
@@ -101,6 +114,7 @@ public final class EnvironmentService {
                     Math.max(current.longestJwtSeconds(), settings.jwtDuration().toSeconds()),
                     current.createdAt(), clock.instant());
             store.update(h, updated);
+            alsoInTransaction.accept(h, updated);
             return updated;
         });
         cache.remove(id);
@@ -109,15 +123,38 @@ public final class EnvironmentService {
 
     /** A new key becomes current; the old one verifies until the longest token it can have signed has expired. */
     public String rotateKey(String id) {
+        return rotateKey(id, (h, kid) -> { });
+    }
+
+    /** Rotates; {@code alsoInTransaction} gets the new kid inside the rotating transaction. */
+    public String rotateKey(String id, BiConsumer<Handle, String> alsoInTransaction) {
         Environment env = require(id);
         SigningKeys.NewKey key = keys.generate(env.id());
         jdbi.useTransaction(h -> {
             Environment current = store.find(h, id)
                     .orElseThrow(() -> ApiException.notFound("environment not found", "not_found"));
             keys.rotate(h, key, Duration.ofSeconds(current.longestJwtSeconds()));
+            alsoInTransaction.accept(h, key.kid());
         });
         keys.invalidate(env.id());
         return key.kid();
+    }
+
+    /** Retires a non-current key of the environment now (see {@link SigningKeys#retire}); 404 or 422 otherwise. */
+    public void retireKey(String id, String kid, BiConsumer<Handle, String> alsoInTransaction) {
+        Environment env = require(id);
+        try {
+            jdbi.useTransaction(h -> {
+                switch (keys.retire(h, env.id(), kid)) {
+                    case RETIRED -> alsoInTransaction.accept(h, kid);
+                    case IS_CURRENT -> throw ApiException.unprocessable("key_is_current",
+                            "the current signing key cannot be retired: rotate first");
+                    case NOT_FOUND -> throw ApiException.notFound("key not found", "not_found");
+                }
+            });
+        } finally {
+            keys.invalidate(env.id());
+        }
     }
 
     private static String checkName(String name) {

@@ -20,6 +20,9 @@ import java.util.Set;
  *   <li>{@code security.sessionDuration {amount, unit}}: absolute session lifetime that becomes
  *       {@code refreshExp}, default 30 days, at most 365 days.</li>
  *   <li>{@code security.auth.storage}: {@code ["localstorage"]} or with {@code "cookie"} (cookie mode).</li>
+ *   <li>{@code security.externalAuth}: third-party JWT sign-in, see {@link ExternalAuthSettings}; default disabled.</li>
+ *   <li>{@code sigil.otp}: one-time code rules, see {@link dev.sigil.otp.OtpSettings}.</li>
+ *   <li>{@code kyc}: information-capture fields (ProjectSettingsKyc), see {@link KycField}; default none.</li>
  * </ul>
  */
 public record EnvironmentSettings(ObjectNode document, Duration jwtDuration, Duration sessionDuration) {
@@ -45,7 +48,21 @@ public record EnvironmentSettings(ObjectNode document, Duration jwtDuration, Dur
         Duration jwt = duration(security, "jwtDuration", Duration.ofHours(2), MAX_JWT_DURATION);
         Duration session = duration(security, "sessionDuration", Duration.ofDays(30), MAX_SESSION_DURATION);
         validateStorage(security);
+        ExternalAuthSettings.read(security);
+        dev.sigil.otp.OtpSettings.from(document);
+        KycField.read(document);
         return new EnvironmentSettings(document.deepCopy(), jwt, session);
+    }
+
+    /** {@code security.externalAuth}, checked by {@link #validate}. */
+    public ExternalAuthSettings externalAuth() {
+        return document.path("security") instanceof ObjectNode security
+                ? ExternalAuthSettings.read(security) : ExternalAuthSettings.disabled();
+    }
+
+    /** {@code kyc}, checked by {@link #validate}. */
+    public java.util.List<KycField> kyc() {
+        return KycField.read(document);
     }
 
     public boolean cookieMode() {

@@ -10,11 +10,17 @@ import java.util.Optional;
 public final class ApiException extends RuntimeException {
     private final int status;
     private final Optional<String> code;
+    private final Optional<Long> retryAfterSeconds;
 
     private ApiException(int status, String message, Optional<String> code) {
+        this(status, message, code, Optional.empty());
+    }
+
+    private ApiException(int status, String message, Optional<String> code, Optional<Long> retryAfterSeconds) {
         super(message, null, false, false);
         this.status = status;
         this.code = code;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public static ApiException badRequest(String message) {
@@ -40,6 +46,15 @@ public final class ApiException extends RuntimeException {
     /** 422: the request is well-formed but the rules refuse it; {@code code} is from Dynamic's UnprocessableEntityErrorCode. */
     public static ApiException unprocessable(String code, String message) {
         return new ApiException(422, message, Optional.of(code));
+    }
+
+    /** 429: a rate limit; the response carries {@code Retry-After} (seconds), as Dynamic documents. */
+    public static ApiException tooManyRequests(String message, long retryAfterSeconds) {
+        return new ApiException(429, message, Optional.empty(), Optional.of(retryAfterSeconds));
+    }
+
+    public Optional<Long> retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public int status() {

@@ -21,7 +21,10 @@ public final class ErrorResponses {
     }
 
     public static void register(RoutesConfig routes) {
-        routes.exception(ApiException.class, (e, ctx) -> write(ctx, e.status(), e.getMessage(), e.code().orElse(null)));
+        routes.exception(ApiException.class, (e, ctx) -> {
+            e.retryAfterSeconds().ifPresent(seconds -> ctx.header("Retry-After", Long.toString(seconds)));
+            write(ctx, e.status(), e.getMessage(), e.code().orElse(null));
+        });
         routes.exception(HttpResponseException.class, (e, ctx) -> {
             int status = e.getStatus();
             String code = status == 404 ? "not_found" : null;

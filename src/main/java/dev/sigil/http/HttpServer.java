@@ -1,5 +1,6 @@
 package dev.sigil.http;
 
+import dev.sigil.observe.RequestObservation;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import org.eclipse.jetty.server.ServerConnector;
@@ -28,7 +29,7 @@ public final class HttpServer {
     }
 
     public static HttpServer start(String host, int port, SdkRequests sdk, BooleanSupplier databaseAnswers,
-                                   List<Consumer<RoutesConfig>> features) {
+                                   RequestObservation observation, List<Consumer<RoutesConfig>> features) {
         Javalin javalin = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.concurrency.useVirtualThreads = true;
@@ -43,6 +44,7 @@ public final class HttpServer {
                 server.insertHandler(new GracefulHandler());
                 server.setErrorHandler(new JsonErrorHandler());
             });
+            observation.register(cfg.routes);
             ErrorResponses.register(cfg.routes);
             cfg.routes.get("/healthz", ctx -> Responses.json(ctx, 200, java.util.Map.of("status", "ok")));
             cfg.routes.get("/readyz", ctx -> {
@@ -55,6 +57,7 @@ public final class HttpServer {
                     ctx -> Responses.json(ctx, 200, java.util.Map.of("status", "healthy")));
             features.forEach(f -> f.accept(cfg.routes));
         });
+        observation.routedBy(javalin.unsafe.internalRouter);
         javalin.start(host, port);
         for (var connector : javalin.jettyServer().server().getConnectors()) {
             if (connector instanceof ServerConnector sc) {
@@ -66,6 +69,14 @@ public final class HttpServer {
 
     public int port() {
         return javalin.port();
+    }
+
+    /** The HTTP routes (no before/after handlers) as {@code "METHOD /path/{param}"}, in registration order. */
+    public List<String> routes() {
+        return javalin.unsafe.internalRouter.allHttpHandlers().stream()
+                .filter(e -> e.endpoint.method.isHttpMethod())
+                .map(e -> e.endpoint.method.name() + " " + e.endpoint.path)
+                .toList();
     }
 
     /** Stops accepting, drains in-flight requests (up to {@link #DRAIN_TIMEOUT_MS}) and closes. */

@@ -15,7 +15,7 @@ import java.util.Set;
  */
 public final class SdkRequests {
     public static final String PREFIX = "/api/v0/sdk/";
-    private static final String ENVIRONMENT_ATTRIBUTE = "sigil.environment";
+    static final String ENVIRONMENT_ATTRIBUTE = "sigil.environment";
     /** Endpoints any origin may read (public keys, liveness): no Origin policy applies to them. */
     private static final Set<String> PUBLIC_ENDPOINTS = Set.of("/.well-known/jwks", "/.well-known/jwks.json", "/healthcheck");
     private static final int MAX_PREFLIGHT_HEADERS = 64;
@@ -101,9 +101,19 @@ public final class SdkRequests {
         return env;
     }
 
-    /** The bearer token from {@code Authorization}; 401 with a JSON error when there is none. */
+    /**
+     * The bearer token from {@code Authorization}, or in cookie mode when that header is absent from the
+     * {@link TokenCookie} cookie; 401 with a JSON error when there is none.
+     */
     public static String bearer(Context ctx) {
         String header = ctx.header("Authorization");
+        Environment env = ctx.attribute(ENVIRONMENT_ATTRIBUTE);
+        if (header == null && env != null && env.settings().cookieMode()) {
+            String cookie = ctx.cookie(TokenCookie.NAME);
+            if (cookie != null && !cookie.isBlank()) {
+                return cookie;
+            }
+        }
         if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
             String token = header.substring(7).trim();
             if (!token.isEmpty()) {

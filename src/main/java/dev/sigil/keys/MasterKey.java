@@ -45,6 +45,20 @@ public final class MasterKey {
         return Base64.getEncoder().encodeToString(bytes);
     }
 
+    /**
+     * A 32-byte key for one purpose, derived as HMAC-SHA256(master key, purpose): other features get keys
+     * that are stable across restarts and nodes without ever holding the master key itself.
+     */
+    public byte[] derive(String purpose) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+            return mac.doFinal(("sigil derived key: " + purpose).getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 unavailable", e);
+        }
+    }
+
     public String encrypt(byte[] plaintext, String associatedData) {
         try {
             byte[] iv = new byte[IV_BYTES];

@@ -37,15 +37,28 @@ final class SigningKeyStore {
                 .execute();
     }
 
-    /** Every key of the environment that may still verify a live token at {@code now}, newest first. */
+    /** Ends a retired key's verification now; false if it is not a retired key still verifying (current or unknown). */
+    boolean endVerification(Handle h, String environmentId, String kid, Instant now) {
+        return h.createUpdate("""
+                        UPDATE signing_keys SET verify_until = :now
+                        WHERE environment_id = :env AND kid = :kid AND retired_at IS NOT NULL AND verify_until > :now""")
+                .bind("now", now.toEpochMilli()).bind("env", environmentId).bind("kid", kid)
+                .execute() == 1;
+    }
+
+    /** Every key of the environment that may still verify a live token at {@code now}: the current one first, then newest first. */
     List<StoredKey> liveKeys(String environmentId, Instant now) {
-        return jdbi.withHandle(h -> h.createQuery("""
+        return jdbi.withHandle(h -> liveKeys(h, environmentId, now));
+    }
+
+    List<StoredKey> liveKeys(Handle h, String environmentId, Instant now) {
+        return h.createQuery("""
                         SELECT * FROM signing_keys
                         WHERE environment_id = :env AND (verify_until IS NULL OR verify_until > :now)
-                        ORDER BY created_at DESC""")
+                        ORDER BY CASE WHEN retired_at IS NULL THEN 0 ELSE 1 END, created_at DESC, kid""")
                 .bind("env", environmentId).bind("now", now.toEpochMilli())
                 .map((rs, ctx) -> read(rs))
-                .list());
+                .list();
     }
 
     private static StoredKey read(ResultSet rs) throws SQLException {

@@ -88,6 +88,23 @@ public final class SigningKeys {
         store.insert(h, key.stored());
     }
 
+    /** What retiring a key came to. */
+    public enum Retirement { RETIRED, IS_CURRENT, NOT_FOUND }
+
+    /**
+     * Retires a non-current key now: it leaves the JWKS at once and this node stops verifying with it at once
+     * (other nodes within {@link #RING_TTL}, when their cached ring reloads). Tokens it signed stop working.
+     * The current key cannot be retired: rotate first.
+     */
+    public Retirement retire(Handle h, String environmentId, String kid) {
+        Instant now = clock.instant();
+        boolean isCurrent = store.liveKeys(h, environmentId, now).stream().anyMatch(k -> k.kid().equals(kid) && k.isCurrent());
+        if (isCurrent) {
+            return Retirement.IS_CURRENT;
+        }
+        return store.endVerification(h, environmentId, kid, now) ? Retirement.RETIRED : Retirement.NOT_FOUND;
+    }
+
     /** Forgets the cached ring so the next use reads the database (after this node rotated). */
     public void invalidate(String environmentId) {
         rings.remove(environmentId);

@@ -1,5 +1,7 @@
 package dev.sigil.session;
 
+import dev.sigil.webhook.EventType;
+import dev.sigil.webhook.Events;
 import dev.sigil.environment.Environment;
 import dev.sigil.http.ApiException;
 import dev.sigil.token.IssuedTokens;
@@ -8,6 +10,8 @@ import dev.sigil.token.TokenSubject;
 import dev.sigil.token.TokenVerifier;
 import dev.sigil.token.VerifiedToken;
 import dev.sigil.user.Account;
+import dev.sigil.user.UserDirectory;
+import dev.sigil.user.MissingFields;
 import dev.sigil.user.UserService;
 import dev.sigil.user.UserView;
 import org.jdbi.v3.core.Handle;
@@ -15,7 +19,6 @@ import org.jdbi.v3.core.Jdbi;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -43,12 +46,20 @@ public final class SessionService {
         this.clock = clock;
     }
 
-    /** Opens a session for a user who just proved {@code credentialId}, inside the sign-in transaction. */
+    /**
+     * Opens a session for a user who just proved {@code credentialId}, inside the sign-in transaction. Every sign-in
+     * method comes through here, so this is where a blocked user is refused (403, rolling the sign-in back).
+     */
     public Session open(Handle h, Environment env, String userId, String credentialId, Optional<String> sessionPublicKey) {
+        if (UserDirectory.isBlocked(h, env.id(), userId)) {
+            throw ApiException.forbidden("user is blocked");
+        }
         Instant now = clock.instant();
         Session session = new Session(UUID.randomUUID().toString(), env.id(), userId, credentialId, sessionPublicKey,
                 now, now.plus(env.settings().sessionDuration()), Optional.empty());
         store.insert(h, session);
+        Events.publish(h, env.id(), EventType.SESSION_CREATED, userId,
+                Map.of("sessionId", session.id(), "credentialId", credentialId));
         return session;
     }
 
@@ -56,10 +67,12 @@ public final class SessionService {
     public VerifyResponse respond(Handle h, Environment env, Session session, boolean newUser, String audience) {
         Account account = users.account(h, env.id(), session.userId())
                 .orElseThrow(() -> ApiException.unauthorized("session user no longer exists"));
+        UserView.SessionFacts facts = facts(env, account, session, newUser);
         TokenSubject subject = new TokenSubject(env.id(), account, session.id(), session.signinCredentialId(),
-                session.expiresAt(), session.sessionPublicKey(), audience, newUser, SCOPE_USER_BASIC);
+                session.expiresAt(), session.sessionPublicKey(), audience, newUser, SCOPE_USER_BASIC,
+                facts.missingFields());
         IssuedTokens tokens = issuer.issue(subject, env.settings().jwtDuration());
-        return new VerifyResponse(tokens, UserView.sdkUser(account, facts(session, newUser)));
+        return new VerifyResponse(tokens, UserView.sdkUser(account, facts));
     }
 
     /** POST /refresh: fresh tokens for a live session, same {@code sid}, user as stored now. */
@@ -73,7 +86,7 @@ public final class SessionService {
             Session session = liveSession(h, env, bearer);
             Account account = users.account(h, env.id(), session.userId())
                     .orElseThrow(() -> ApiException.unauthorized("session user no longer exists"));
-            return UserView.sdkUser(account, facts(session, false));
+            return UserView.sdkUser(account, facts(env, account, session, false));
         });
     }
 
@@ -84,7 +97,11 @@ public final class SessionService {
 
     /** POST /revoke: the session can no longer refresh or authenticate, on every node at once. */
     public void revoke(Environment env, String bearer) {
-        jdbi.useTransaction(h -> store.revoke(h, liveSession(h, env, bearer).id(), clock.instant()));
+        jdbi.useTransaction(h -> {
+            Session live = liveSession(h, env, bearer);
+            store.revoke(h, live.id(), clock.instant());
+            Events.publish(h, env.id(), EventType.SESSION_REVOKED, live.userId(), Map.of("sessionId", live.id()));
+        });
     }
 
     /** The live session a bearer token belongs to, or 401. */
@@ -98,10 +115,19 @@ public final class SessionService {
         if (!session.isLiveAt(clock.instant())) {
             throw ApiException.unauthorized("session expired");
         }
+        if (UserDirectory.isBlocked(h, env.id(), session.userId())) {
+            throw ApiException.unauthorized("user is blocked");
+        }
         return session;
     }
 
-    private static UserView.SessionFacts facts(Session session, boolean newUser) {
-        return new UserView.SessionFacts(session.id(), newUser, SCOPE_USER_BASIC, List.of());
+    /** Ends every session of a user (its tokens fail at once); for deleting the user in the same transaction. */
+    public void deleteAllOfUser(Handle h, String environmentId, String userId) {
+        store.deleteAllOfUser(h, environmentId, userId);
+    }
+
+    private static UserView.SessionFacts facts(Environment env, Account account, Session session, boolean newUser) {
+        return new UserView.SessionFacts(session.id(), newUser, SCOPE_USER_BASIC,
+                MissingFields.of(env.settings().kyc(), account.user()));
     }
 }

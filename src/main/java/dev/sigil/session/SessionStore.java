@@ -35,7 +35,12 @@ final class SessionStore {
                 .execute() == 1;
     }
 
-    private static Session read(ResultSet rs) throws SQLException {
+    void deleteAllOfUser(Handle h, String environmentId, String userId) {
+        h.createUpdate("DELETE FROM sessions WHERE user_id = :user AND environment_id = :env")
+                .bind("user", userId).bind("env", environmentId).execute();
+    }
+
+    static Session read(ResultSet rs) throws SQLException {
         long revoked = rs.getLong("revoked_at");
         Optional<Instant> revokedAt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(revoked));
         return new Session(rs.getString("id"), rs.getString("environment_id"), rs.getString("user_id"),

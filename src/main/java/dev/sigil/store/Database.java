@@ -75,6 +75,11 @@ public final class Database implements AutoCloseable {
                 .migrate();
     }
 
+    /** Publishes the pool's gauges and timings ({@code hikaricp_*}, tagged with the pool name) to {@code registry}. */
+    public void reportTo(io.micrometer.core.instrument.MeterRegistry registry) {
+        dataSource.setMetricRegistry(registry);
+    }
+
     public Jdbi jdbi() {
         return jdbi;
     }

@@ -82,7 +82,7 @@ public final class TokenIssuer {
         User user = s.account().user();
         User.Profile p = user.profile();
         claims.put("verified_credentials", UserView.credentials(s.account()));
-        claims.put("missing_fields", List.of());
+        claims.put("missing_fields", s.missingFields());
         claims.put("first_visit", IsoTime.format(user.firstVisit()));
         claims.put("last_visit", IsoTime.format(user.lastVisit()));
         claims.put("new_user", s.newUser());

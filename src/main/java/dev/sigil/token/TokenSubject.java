@@ -3,6 +3,7 @@ package dev.sigil.token;
 import dev.sigil.user.Account;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -11,8 +12,12 @@ import java.util.Optional;
  * @param audience          the {@code aud} claim: the allowed Origin of the request, else the first allowed origin
  * @param signinCredentialId the credential that opened the session; fixed for its life
  * @param refreshExp        the session's absolute end; no token outlives it
+ * @param missingFields     the required KYC fields the user has not filled ({@code missing_fields})
  */
 public record TokenSubject(String environmentId, Account account, String sessionId, String signinCredentialId,
                            Instant refreshExp, Optional<String> sessionPublicKey, String audience, boolean newUser,
-                           String scope) {
+                           String scope, List<Object> missingFields) {
+    public TokenSubject {
+        missingFields = List.copyOf(missingFields);
+    }
 }

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** SQL for users and verified_credentials. Every method runs on the caller's handle (and transaction). */
@@ -70,6 +71,13 @@ public final class UserStore {
                 .execute();
     }
 
+    /** A credential was used to sign in again. */
+    public void touchCredential(Handle h, String credentialId, Instant now) {
+        h.createUpdate("UPDATE verified_credentials SET last_selected_at = :now WHERE id = :id")
+                .bind("id", credentialId).bind("now", now.toEpochMilli())
+                .execute();
+    }
+
     /** Records a sign-in: the visit time and the credential last verified. */
     public void recordVisit(Handle h, String userId, String credentialId, Instant now) {
         h.createUpdate("""
@@ -79,7 +87,87 @@ public final class UserStore {
                 .execute();
     }
 
-    private static User readUser(ResultSet rs) throws SQLException {
+    /**
+     * Takes the user's row lock for the rest of the transaction (an UPDATE locks on every vendor, where
+     * {@code SELECT ... FOR UPDATE} is not SQLite syntax); false if there is no such user.
+     */
+    public boolean lockUser(Handle h, String environmentId, String userId, Instant now) {
+        return h.createUpdate("UPDATE users SET updated_at = :now WHERE id = :id AND environment_id = :env")
+                .bind("id", userId).bind("env", environmentId).bind("now", now.toEpochMilli())
+                .execute() == 1;
+    }
+
+    public void deleteCredential(Handle h, String credentialId) {
+        h.createUpdate("DELETE FROM verified_credentials WHERE id = :id").bind("id", credentialId).execute();
+    }
+
+    public void setLastVerifiedCredential(Handle h, String userId, Optional<String> credentialId, Instant now) {
+        h.createUpdate("UPDATE users SET last_verified_credential_id = :cred, updated_at = :now WHERE id = :id")
+                .bind("id", userId).bind("cred", credentialId.orElse(null)).bind("now", now.toEpochMilli())
+                .execute();
+    }
+
+    /** Sets the profile field a verified contact fills: {@code email} for an email, {@code phone_number} for a phone. */
+    public void setContactField(Handle h, String userId, String format, String value, Instant now) {
+        String column = switch (format) {
+            case VerifiedCredential.EMAIL -> "email";
+            case VerifiedCredential.PHONE_NUMBER -> "phone_number";
+            default -> throw new IllegalArgumentException("not a contact format: " + format);
+        };
+        h.createUpdate("UPDATE users SET " + column + " = :value, updated_at = :now WHERE id = :id")
+                .bind("id", userId).bind("value", value).bind("now", now.toEpochMilli())
+                .execute();
+    }
+
+    /** Profile columns {@link #updateProfile} may write; anything else is a programming error. */
+    static final java.util.Set<String> PROFILE_COLUMNS = java.util.Set.of("alias", "country", "email", "first_name",
+            "last_name", "job_title", "phone_number", "policies_consent", "t_shirt_size", "team", "username", "metadata",
+            "btc_wallet", "kda_wallet", "ltc_wallet", "ckb_wallet", "kas_wallet", "doge_wallet", "email_notification",
+            "discord_notification", "newsletter_notification");
+
+    /**
+     * Writes profile columns (a null value clears one). Writing {@code username} also writes its unique
+     * {@code username_key}; a taken one fails on the {@code users_username} index.
+     */
+    public void updateProfile(Handle h, String userId, Map<String, Object> columns, Instant now) {
+        StringBuilder sql = new StringBuilder("UPDATE users SET updated_at = :now");
+        for (String column : columns.keySet()) {
+            if (!PROFILE_COLUMNS.contains(column)) {
+                throw new IllegalArgumentException("not a profile column: " + column);
+            }
+            sql.append(", ").append(column).append(" = :").append(column);
+        }
+        if (columns.containsKey("username")) {
+            sql.append(", username_key = :username_key");
+        }
+        var update = h.createUpdate(sql.append(" WHERE id = :id").toString()).bind("id", userId).bind("now", now.toEpochMilli());
+        columns.forEach(update::bind);
+        if (columns.containsKey("username")) {
+            update.bind("username_key", columns.get("username") == null ? null : usernameKey((String) columns.get("username")));
+        }
+        update.execute();
+    }
+
+    /** The identity of a username: NFKC-normalised and lower-cased, so "Alice" and "ALICE" are one name. */
+    public static String usernameKey(String username) {
+        return java.text.Normalizer.normalize(username, java.text.Normalizer.Form.NFKC).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public Optional<String> userWithUsername(Handle h, String environmentId, String usernameKey) {
+        return h.createQuery("SELECT id FROM users WHERE environment_id = :env AND username_key = :key")
+                .bind("env", environmentId).bind("key", usernameKey)
+                .mapTo(String.class).findOne();
+    }
+
+    /** Deletes a user and its credentials (SQLite runs without foreign-key enforcement: no cascade to rely on). */
+    public void deleteUser(Handle h, String environmentId, String userId) {
+        h.createUpdate("DELETE FROM verified_credentials WHERE user_id = :id AND environment_id = :env")
+                .bind("id", userId).bind("env", environmentId).execute();
+        h.createUpdate("DELETE FROM users WHERE id = :id AND environment_id = :env")
+                .bind("id", userId).bind("env", environmentId).execute();
+    }
+
+    static User readUser(ResultSet rs) throws SQLException {
         User.Profile profile = new User.Profile(
                 text(rs, "alias"), text(rs, "country"), text(rs, "email"), text(rs, "first_name"),
                 text(rs, "last_name"), text(rs, "job_title"), text(rs, "phone_number"), bool(rs, "policies_consent"),
@@ -93,7 +181,7 @@ public final class UserStore {
                 Instant.ofEpochMilli(rs.getLong("first_visit")), Instant.ofEpochMilli(rs.getLong("last_visit")));
     }
 
-    private static VerifiedCredential readCredential(ResultSet rs) throws SQLException {
+    static VerifiedCredential readCredential(ResultSet rs) throws SQLException {
         return new VerifiedCredential(rs.getString("id"), rs.getString("user_id"), rs.getString("environment_id"),
                 rs.getString("format"), text(rs, "chain"), rs.getString("identifier"), text(rs, "wallet_name"),
                 text(rs, "wallet_provider"), rs.getBoolean("sign_in_enabled"),

@@ -75,6 +75,10 @@ public final class UserView {
             out.put("name_service", Map.of());
             out.put("wallet_properties", Map.of());
             out.put("wallet_additional_addresses", List.of());
+        } else if (VerifiedCredential.EMAIL.equals(c.format())) {
+            out.put("email", c.identifier());
+        } else if (VerifiedCredential.PHONE_NUMBER.equals(c.format())) {
+            out.putAll(PhoneParts.of(c.identifier()));
         }
         out.put("public_identifier", c.identifier());
         out.put("signInEnabled", c.signInEnabled());

@@ -24,4 +24,8 @@ public record VerifiedCredential(
         Instant lastSelectedAt) {
 
     public static final String BLOCKCHAIN = "blockchain";
+    /** A subject of the app's own auth, proven by a JWT it signed (external auth); identifier = the JWT's {@code sub}. */
+    public static final String EXTERNAL_USER = "externalUser";
+    public static final String EMAIL = "email";
+    public static final String PHONE_NUMBER = "phoneNumber";
 }

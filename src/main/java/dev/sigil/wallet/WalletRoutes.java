@@ -12,10 +12,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Nonces and wallet sign-in under {@code /api/v0/sdk/{environmentId}}. */
+/** Nonces, wallet sign-in, link and unlink under {@code /api/v0/sdk/{environmentId}}. */
 public final class WalletRoutes {
     private static final String BASE = "/api/v0/sdk/{environmentId}";
-    /** Dynamic's ChainEnum: every value is well-formed; Sigil signs in with EVM/ETH (and answers 422 for the rest). */
+    /** Dynamic's ChainEnum: every value is well-formed; Sigil verifies EVM/ETH and SOL (and answers 422 for the rest). */
     static final Set<String> CHAINS = Set.of("ETH", "EVM", "FLOW", "SOL", "ALGO", "STARK", "COSMOS", "BTC", "ECLIPSE",
             "SUI", "SPARK", "TRON", "APTOS", "TON", "STELLAR", "ALEO", "TEMPO", "MIDNIGHT");
     static final Set<String> WALLET_PROVIDERS = Set.of("browserExtension", "custodialService", "walletConnect", "qrCode",
@@ -27,12 +27,17 @@ public final class WalletRoutes {
     public static final int MAX_SIGNATURE_LENGTH = 2048;
     public static final int MAX_FIELD_LENGTH = 255;
 
+    /** Dynamic's uuid type: credential ids are lowercase UUIDs. */
+    static final Pattern UUID = Pattern.compile("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
+
     private final Nonces nonces;
     private final WalletSignIn signIn;
+    private final WalletLinks links;
 
-    public WalletRoutes(Nonces nonces, WalletSignIn signIn) {
+    public WalletRoutes(Nonces nonces, WalletSignIn signIn, WalletLinks links) {
         this.nonces = nonces;
         this.signIn = signIn;
+        this.links = links;
     }
 
     public void register(RoutesConfig routes) {
@@ -42,11 +47,44 @@ public final class WalletRoutes {
                 Map.of("nonces", nonces.issue(SdkRequests.environment(ctx).id(), count(ctx)))));
         routes.post(BASE + "/verify", this::signIn);
         routes.post(BASE + "/wallets/signin", this::signIn);
+        routes.post(BASE + "/verify/link", this::link);
+        routes.post(BASE + "/wallets/verify", this::link);
+        routes.post(BASE + "/verify/unlink", this::unlink);
+    }
+
+    private void link(Context ctx) {
+        Environment env = SdkRequests.environment(ctx);
+        String bearer = SdkRequests.bearer(ctx);
+        VerifyRequest request = parse(RequestBody.read(ctx, false));
+        Responses.json(ctx, 200, links.link(env, bearer, request, SdkRequests.audience(ctx, env)).toJson());
+    }
+
+    private void unlink(Context ctx) {
+        Environment env = SdkRequests.environment(ctx);
+        String bearer = SdkRequests.bearer(ctx);
+        String credentialId = unlinkTarget(RequestBody.read(ctx, false));
+        Responses.json(ctx, 200, links.unlink(env, bearer, credentialId, SdkRequests.audience(ctx, env)).toJson());
+    }
+
+    /**
+     * VerifyUnlinkRequest: the credential in {@code verifiedCredentialId} (social accounts, which may come with a
+     * {@code walletId} too), the legacy misspelling {@code verifiedCrentialId}, or {@code walletId} (what the current
+     * client sends to remove a wallet). {@code primaryWalletId} is validated and otherwise unused: Sigil keeps no
+     * primary wallet.
+     */
+    static String unlinkTarget(RequestBody body) {
+        var walletId = body.optionalString("walletId", 36, UUID, "a lowercase UUID");
+        var credentialId = body.optionalString("verifiedCredentialId", 36, UUID, "a lowercase UUID");
+        var legacyId = body.optionalString("verifiedCrentialId", 36, UUID, "a lowercase UUID");
+        body.optionalString("primaryWalletId", 36, UUID, "a lowercase UUID");
+        return credentialId.or(() -> legacyId).or(() -> walletId).orElseThrow(() -> ApiException.badRequest(
+                "walletId, verifiedCredentialId or verifiedCrentialId is required"));
     }
 
     private void signIn(Context ctx) {
         Environment env = SdkRequests.environment(ctx);
         VerifyRequest request = parse(RequestBody.read(ctx, false));
+        dev.sigil.observe.SignIns.walletChain(ctx, request.chain());
         Responses.json(ctx, 200, signIn.signIn(env, request, SdkRequests.audience(ctx, env)).toJson());
     }
 

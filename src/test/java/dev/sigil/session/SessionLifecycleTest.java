@@ -10,6 +10,13 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -112,5 +119,32 @@ class SessionLifecycleTest {
         Http.Response basic = server.http().get(path, "Authorization", "Basic " + token);
         assertThat(basic.status()).isEqualTo(401);
         assertThat(basic.json().get("error").isString()).isTrue();
+    }
+
+    @Test
+    void manyParallelRefreshesOfOneTokenAllSucceedInTheSameSession() throws Exception {
+        // Several browser tabs share one token and refresh at once: there is no single-use refresh token to race on.
+        JsonNode signedIn = sdk.signIn(TestWallet.random());
+        String token = signedIn.get("minifiedJwt").asString();
+        String sessionId = signedIn.get("user").get("sessionId").asString();
+        int parallel = 32;
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Http.Response>> results = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(parallel)) {
+            for (int i = 0; i < parallel; i++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return sdk.post("/refresh", null, token);
+                }));
+            }
+            start.countDown();
+            for (Future<Http.Response> result : results) {
+                Http.Response response = result.get(60, TimeUnit.SECONDS);
+                assertThat(response.status()).as(response.toString()).isEqualTo(200);
+                assertThat(response.json().get("user").get("sessionId").asString()).isEqualTo(sessionId);
+                assertThat(sdk.get("/session", response.json().get("minifiedJwt").asString()).status()).isEqualTo(204);
+            }
+        }
+        assertThat(sdk.get("/session", token).status()).isEqualTo(204);
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * A real Sigil server on a random loopback port with its own data directory and database, driven through
@@ -22,20 +23,27 @@ public final class TestServer implements AutoCloseable {
     private final Path dataDir;
     private final Optional<String> databaseUrl;
     public final MutableClock clock;
+    private final UnaryOperator<Config> customize;
     private App app;
     private int port;
     private Http http;
 
-    private TestServer(Path dataDir, Optional<String> databaseUrl, MutableClock clock) {
+    private TestServer(Path dataDir, Optional<String> databaseUrl, MutableClock clock, UnaryOperator<Config> customize) {
         this.dataDir = dataDir;
         this.databaseUrl = databaseUrl;
         this.clock = clock;
+        this.customize = customize;
         boot();
     }
 
     public static TestServer start(MutableClock clock) {
+        return start(clock, UnaryOperator.identity());
+    }
+
+    /** With configuration beyond the defaults, e.g. {@code c -> c.withSmtp(...)} or {@code Config::inDevMode}. */
+    public static TestServer start(MutableClock clock, UnaryOperator<Config> customize) {
         try {
-            return new TestServer(Files.createTempDirectory("sigil-test"), TestDatabase.freshPostgresSchema(), clock);
+            return new TestServer(Files.createTempDirectory("sigil-test"), TestDatabase.freshPostgresSchema(), clock, customize);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -47,10 +55,21 @@ public final class TestServer implements AutoCloseable {
 
     private void boot() {
         // A restart binds the same port again: the port is part of every token's issuer.
-        Config config = new Config("127.0.0.1", port, dataDir, databaseUrl, Optional.empty(), Optional.of(ADMIN_TOKEN), Optional.empty());
+        Config config = customize.apply(new Config("127.0.0.1", port, dataDir, databaseUrl, Optional.empty(),
+                Optional.of(ADMIN_TOKEN), Optional.empty()));
         app = App.start(config, clock);
         port = app.port();
         http = new Http("http://127.0.0.1:" + app.port());
+    }
+
+    /**
+     * A second node: another App on the same data directory (master key) and database, with this server's URL as its
+     * public URL so tokens of either node carry the same issuer. The caller closes it.
+     */
+    public App startSecondNode() {
+        Config config = customize.apply(new Config("127.0.0.1", 0, dataDir, databaseUrl, Optional.of(baseUrl()),
+                Optional.of(ADMIN_TOKEN), Optional.empty()));
+        return App.start(config, clock);
     }
 
     /** Stops and starts the server on the same data directory and database. */
@@ -69,6 +88,11 @@ public final class TestServer implements AutoCloseable {
 
     public String baseUrl() {
         return http.baseUrl();
+    }
+
+    /** The PostgreSQL URL (with its test schema) this server uses; empty on SQLite. */
+    public Optional<String> databaseUrl() {
+        return databaseUrl;
     }
 
     public Path dataDir() {

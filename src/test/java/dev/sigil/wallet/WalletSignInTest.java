@@ -223,12 +223,21 @@ class WalletSignInTest {
                 "other_verify_failure");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"SUI", "BTC", "FLOW", "COSMOS"})
+    void chainsSigilCannotVerifyAreUnsupported(String chain) {
+        TestWallet wallet = TestWallet.random();
+        String message = sdk.messageFor(wallet, sdk.nonce());
+        String body = SdkClient.verifyRequest(wallet, message, wallet.sign(message)).replace("\"EVM\"", "\"" + chain + "\"");
+        assertUnprocessable(sdk.post("/wallets/signin", body), "unsupported_chain");
+    }
+
     @Test
-    void solanaIsNotYetSupported() {
+    void evmWalletPresentedAsSolanaIsRefused() {
         TestWallet wallet = TestWallet.random();
         String message = sdk.messageFor(wallet, sdk.nonce());
         String body = SdkClient.verifyRequest(wallet, message, wallet.sign(message)).replace("\"EVM\"", "\"SOL\"");
-        assertUnprocessable(sdk.post("/wallets/signin", body), "unsupported_chain");
+        assertUnprocessable(sdk.post("/wallets/signin", body), "other_verify_failure");
     }
 
     @Test

@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# Load benchmark of POST /api/v0/sdk/{env}/refresh (the hot path: verify an RS256 token, check the session
+# row, sign two fresh RS256 tokens). Server pinned to core 0, wrk (1 thread, 16 connections) to core 1.
+#
+#   bash bench/refresh.sh            # SQLite (default)
+#   bash bench/refresh.sh postgres   # PostgreSQL on 127.0.0.1:5432 (user postgres), in a fresh database
+#
+# Environment: JAVA_HOME (JDK 21+; defaults to /usr/lib/jvm/temurin-25-jdk-amd64 when that exists),
+# BENCH_WARMUP (default 10s), BENCH_DURATION (default 30s), BENCH_CONNECTIONS (default 16),
+# BENCH_SERVER_CPU (default 0), BENCH_CLIENT_CPU (default 1), PGHOST/PGPORT/PGUSER (default
+# 127.0.0.1/5432/postgres). The output is also saved under bench/results/ (git-ignored).
+# Exits non-zero if any request failed (non-2xx or socket error): such a run measures nothing.
+set -euo pipefail
+
+database="${1:-sqlite}"
+case "$database" in
+  sqlite | postgres) ;;
+  *)
+    echo "usage: bash bench/refresh.sh [sqlite|postgres]" >&2
+    exit 2
+    ;;
+esac
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+warmup="${BENCH_WARMUP:-10s}"
+duration="${BENCH_DURATION:-30s}"
+connections="${BENCH_CONNECTIONS:-16}"
+server_cpu="${BENCH_SERVER_CPU:-0}"
+client_cpu="${BENCH_CLIENT_CPU:-1}"
+pg_host="${PGHOST:-127.0.0.1}"
+pg_port="${PGPORT:-5432}"
+pg_user="${PGUSER:-postgres}"
+
+if [[ -z "${JAVA_HOME:-}" && -d /usr/lib/jvm/temurin-25-jdk-amd64 ]]; then
+  export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+fi
+
+if ! command -v wrk >/dev/null 2>&1; then
+  echo "bench: installing wrk" >&2
+  apt-get update
+  apt-get install -y wrk
+fi
+
+if [[ ! -d interop/node_modules ]]; then
+  (cd interop && npm ci --no-audit --no-fund)
+fi
+
+data_dir="$(mktemp -d "${TMPDIR:-/tmp}/sigil-bench.XXXXXX")"
+log="$data_dir/server.log"
+server_pid=""
+bench_db=""
+
+cleanup() {
+  local status=$?
+  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    for _ in $(seq 1 250); do
+      kill -0 "$server_pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -0 "$server_pid" 2>/dev/null && kill -KILL "$server_pid" 2>/dev/null
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  if [[ -n "$bench_db" ]]; then
+    dropdb -h "$pg_host" -p "$pg_port" -U "$pg_user" --if-exists "$bench_db" || true
+  fi
+  rm -rf "$data_dir"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+show_log() {
+  echo "---- server log ----" >&2
+  tail -n 60 "$log" >&2 || true
+}
+
+db_args=()
+db_desc="SQLite (file in a temporary directory)"
+if [[ "$database" == postgres ]]; then
+  if ! pg_isready -q -h "$pg_host" -p "$pg_port"; then
+    echo "bench: PostgreSQL is not reachable on $pg_host:$pg_port" >&2
+    exit 1
+  fi
+  bench_db="sigil_bench_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
+  createdb -h "$pg_host" -p "$pg_port" -U "$pg_user" "$bench_db"
+  db_args=(--database-url "jdbc:postgresql://$pg_host:$pg_port/$bench_db?user=$pg_user")
+  pg_version="$(psql -h "$pg_host" -p "$pg_port" -U "$pg_user" -d "$bench_db" -tAc 'SHOW server_version' || echo '?')"
+  db_desc="PostgreSQL $pg_version on $pg_host:$pg_port (fresh database $bench_db)"
+fi
+
+# Build outside the pinned run (bin/sigil rebuilds the jar when a source is newer).
+echo "bench: building the server if needed" >&2
+if ! bin/sigil --version >"$log" 2>&1; then
+  show_log
+  exit 1
+fi
+
+port="$(node -e 'const s = require("net").createServer(); s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });')"
+admin_token="$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')"
+url="http://127.0.0.1:$port"
+
+SIGIL_ADMIN_TOKEN="$admin_token" taskset -c "$server_cpu" \
+  bin/sigil serve --port "$port" --host 127.0.0.1 --data-dir "$data_dir" "${db_args[@]}" >>"$log" 2>&1 &
+server_pid=$!
+
+ready=""
+for _ in $(seq 1 120); do # 60 s
+  if ! kill -0 "$server_pid" 2>/dev/null; then
+    server_status=0
+    wait "$server_pid" || server_status=$?
+    server_pid=""
+    echo "bench: the server exited (status $server_status) before it was ready" >&2
+    show_log
+    exit 1
+  fi
+  if [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url/readyz" || true)" == 200 ]]; then
+    ready=1
+    break
+  fi
+  sleep 0.5
+done
+if [[ -z "$ready" ]]; then
+  echo "bench: $url/readyz did not answer 200 within 60 s" >&2
+  show_log
+  exit 1
+fi
+
+environment_json="$(curl -sf -X POST "$url/api/v0/admin/environments" \
+  -H "Authorization: Bearer $admin_token" -H 'Content-Type: application/json' \
+  -d '{"name":"bench","allowedOrigins":["http://localhost:3000"]}')"
+environment_id="$(node -e 'console.log(JSON.parse(process.argv[1]).id)' "$environment_json")"
+token="$(SIGIL_URL="$url" node bench/signin.mjs "$environment_id")"
+refresh_url="$url/api/v0/sdk/$environment_id/refresh"
+
+mkdir -p bench/results
+stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+results="bench/results/refresh-$database-$stamp.txt"
+
+{
+  echo "== Sigil refresh benchmark"
+  echo "date:        $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "host:        $(nproc) CPUs online; $(grep -m1 'model name' /proc/cpuinfo | sed 's/^model name[[:space:]]*:[[:space:]]*//')"
+  echo "memory:      $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
+  echo "kernel:      $(uname -sr)"
+  echo "jdk:         $("${JAVA_HOME:+$JAVA_HOME/bin/}java" -version 2>&1 | head -1) ($JAVA_HOME)"
+  echo "database:    $db_desc"
+  echo "server:      bin/sigil serve, pinned to CPU $server_cpu (taskset), jar $(stat -c %y target/sigil.jar 2>/dev/null | cut -d. -f1)"
+  echo "load:        $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2), pinned to CPU $client_cpu, 1 thread, $connections connections, closed loop"
+  echo "request:     POST $refresh_url with one session's minifiedJwt (Authorization: Bearer, Origin, Content-Type: application/json)"
+  echo "warm-up:     $warmup, then measured: $duration"
+} | tee "$results"
+
+echo "bench: warming up for $warmup" >&2
+SIGIL_BENCH_TOKEN="$token" taskset -c "$client_cpu" \
+  wrk -t1 -c"$connections" -d"$warmup" -s bench/refresh.lua "$refresh_url" >"$data_dir/warmup.txt" 2>&1
+warmup_line="$(grep '^RESULT' "$data_dir/warmup.txt" || true)"
+echo "warm-up:     ${warmup_line#RESULT }" | tee -a "$results"
+
+echo "bench: measuring for $duration" >&2
+SIGIL_BENCH_TOKEN="$token" taskset -c "$client_cpu" \
+  wrk -t1 -c"$connections" -d"$duration" -s bench/refresh.lua "$refresh_url" | tee -a "$results"
+
+{
+  echo "note:        wrk is closed-loop: latency is measured at saturation. A fixed-rate run (latency at a"
+  echo "             given request rate, free of coordinated omission) needs wrk2, which plain wrk cannot do."
+} | tee -a "$results"
+echo "bench: saved $results" >&2
+
+result_line="$(grep '^RESULT' "$results" | tail -1)"
+if [[ -z "$result_line" ]]; then
+  echo "bench: wrk printed no result" >&2
+  exit 1
+fi
+if [[ "$result_line" != *" non2xx=0 "* || "$result_line" != *" socket_errors=0" ]]; then
+  echo "bench: some requests failed; this run does not measure refresh" >&2
+  show_log
+  exit 1
+fi
