@@ -18,6 +18,13 @@ import java.util.regex.Pattern;
 public final class RequestBody {
     /** Largest request body accepted; larger ones get 413 before any parsing. */
     public static final int MAX_BYTES = 64 * 1024;
+    /**
+     * How much of an oversized body is read and thrown away before the 413 is sent. Answering while the client
+     * is still sending makes the server close a socket with unread bytes, which resets the connection and the
+     * client often never sees the 413; draining a moderately oversized body lets the answer arrive intact.
+     * Bodies declared larger than this are refused at once and the connection is closed.
+     */
+    static final int DRAIN_LIMIT = 1024 * 1024;
     private final ObjectNode object;
 
     private RequestBody(ObjectNode object) {
@@ -31,17 +38,37 @@ public final class RequestBody {
 
     /** The raw body, refusing (413) anything over {@link #MAX_BYTES}, whether or not Content-Length says so. */
     public static byte[] readBounded(Context ctx) {
-        if (ctx.req().getContentLengthLong() > MAX_BYTES) {
-            throw ApiException.payloadTooLarge("request body is larger than " + MAX_BYTES + " bytes");
-        }
+        long declared = ctx.req().getContentLengthLong();
         try {
+            if (declared > MAX_BYTES) {
+                if (declared <= DRAIN_LIMIT) {
+                    ctx.req().getInputStream().skipNBytes(declared);
+                }
+                throw tooLarge();
+            }
             byte[] body = ctx.req().getInputStream().readNBytes(MAX_BYTES + 1);
             if (body.length > MAX_BYTES) {
-                throw ApiException.payloadTooLarge("request body is larger than " + MAX_BYTES + " bytes");
+                drain(ctx, DRAIN_LIMIT - body.length);
+                throw tooLarge();
             }
             return body;
         } catch (IOException e) {
             throw ApiException.badRequest("request body could not be read");
+        }
+    }
+
+    private static ApiException tooLarge() {
+        return ApiException.payloadTooLarge("request body is larger than " + MAX_BYTES + " bytes");
+    }
+
+    /** Reads and discards at most {@code limit} more bytes of a chunked body that already went over the limit. */
+    private static void drain(Context ctx, long limit) throws IOException {
+        var in = ctx.req().getInputStream();
+        byte[] sink = new byte[8192];
+        long left = limit;
+        int n;
+        while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) >= 0) {
+            left -= n;
         }
     }
 

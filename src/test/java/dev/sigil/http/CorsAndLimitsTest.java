@@ -5,6 +5,13 @@ import dev.sigil.testing.SdkClient;
 import dev.sigil.testing.TestServer;
 import dev.sigil.testing.TestWallet;
 import org.junit.jupiter.api.AfterAll;
+
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -100,6 +107,21 @@ class CorsAndLimitsTest {
         Http.Response response = sdk.post("/wallets/signin", big);
         assertThat(response.status()).isEqualTo(413);
         assertThat(response.json().get("error").asString()).contains(String.valueOf(RequestBody.MAX_BYTES));
+    }
+
+    @Test
+    void chunkedBodiesOverTheLimitAre413Json() throws Exception {
+        byte[] big = ("{\"messageToSign\": \"" + "a".repeat(RequestBody.MAX_BYTES) + "\"}").getBytes(StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(server.http().baseUrl() + sdk.path("/wallets/signin")))
+                .header("Content-Type", "application/json")
+                // An input-stream publisher has no length, so the JDK client sends the body chunked.
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big)))
+                .build();
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(413);
+            assertThat(response.body()).contains("larger than " + RequestBody.MAX_BYTES);
+        }
     }
 
     @Test
