@@ -62,6 +62,7 @@ public final class App implements AutoCloseable {
             services.boundTo(http.port());
             services.otp.startSending();
             services.webhookWorker.start();
+            services.sweeper.start();
             return new App(services, http);
         } catch (RuntimeException e) {
             services.close();

@@ -16,6 +16,7 @@ import dev.sigil.observe.Metrics;
 import dev.sigil.otp.Otp;
 import dev.sigil.session.SessionService;
 import dev.sigil.store.Database;
+import dev.sigil.store.Sweeper;
 import dev.sigil.token.Issuer;
 import dev.sigil.token.TokenIssuer;
 import dev.sigil.token.TokenVerifier;
@@ -58,6 +59,7 @@ public final class Services implements AutoCloseable {
     public final Webhooks webhooks;
     public final Deliveries deliveries;
     public final DeliveryWorker webhookWorker;
+    public final Sweeper sweeper;
     /** The public URL tokens name as issuer; set once the server knows its port. */
     final AtomicReference<String> publicUrl = new AtomicReference<>();
 
@@ -96,6 +98,7 @@ public final class Services implements AutoCloseable {
         this.webhookWorker = new DeliveryWorker(deliveries, webhooks, clock, config.webhookPoll());
         metrics.cachedGauge("sigil_webhook_deliveries_pending", "Webhook deliveries not yet delivered or given up",
                 deliveries::pending);
+        this.sweeper = new Sweeper(database, clock, metrics::swept);
     }
 
     public static Services open(Config config) {
@@ -122,6 +125,7 @@ public final class Services implements AutoCloseable {
 
     @Override
     public void close() {
+        sweeper.close();
         webhookWorker.close();
         otp.close();
         database.close();

@@ -23,7 +23,8 @@ import java.util.UUID;
  * Every rule that races is a single conditional UPDATE or DELETE, so it holds across threads and nodes.
  */
 public final class OtpCodes {
-    static final Duration SEND_WINDOW = Duration.ofHours(1);
+    /** Sends in this window count towards the per-address limit; the sweeper deletes older send records. */
+    static final Duration SEND_WINDOW = dev.sigil.store.Sweeper.OTP_SEND_WINDOW;
 
     private final Jdbi jdbi;
     private final Outbox outbox;

@@ -61,13 +61,10 @@ public final class Outbox {
     List<Claimed> claimDue(int limit) {
         long now = clock.instant().toEpochMilli();
         return jdbi.withHandle(h -> {
-            // Housekeeping on the way: messages whose code expired, dead verifications, sends out of the limit window.
-            h.createUpdate("DELETE FROM otp_outbox WHERE expires_at <= :now").bind("now", now).execute();
-            h.createUpdate("DELETE FROM otp_verifications WHERE expires_at <= :now").bind("now", now).execute();
-            h.createUpdate("DELETE FROM otp_sends WHERE sent_at <= :start").bind("start", now - OtpCodes.SEND_WINDOW.toMillis()).execute();
+            // Expired messages are never sent (their code is dead); the store's Sweeper deletes them.
             List<Map<String, Object>> due = h.createQuery("""
                             SELECT id, attempts, payload_enc FROM otp_outbox
-                            WHERE next_attempt_at <= :now AND (claimed_until IS NULL OR claimed_until < :now)
+                            WHERE next_attempt_at <= :now AND expires_at > :now AND (claimed_until IS NULL OR claimed_until < :now)
                             ORDER BY next_attempt_at LIMIT :limit""")
                     .bind("now", now).bind("limit", limit)
                     .mapToMap().list();
