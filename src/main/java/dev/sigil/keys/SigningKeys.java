@@ -39,7 +39,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SigningKeys {
     public static final int RSA_BITS = 2048;
-    static final Duration RING_TTL = Duration.ofSeconds(30);
+    static final Duration RING_TTL = Duration.ofSeconds(5);
     static final Duration UNKNOWN_KID_RELOAD_INTERVAL = Duration.ofSeconds(1);
 
     private final SigningKeyStore store;
