@@ -89,7 +89,10 @@ class CommandLineTest {
             out.write(("POST /api/v0/admin/environments HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + ADMIN_TOKEN
                     + "\r\nContent-Type: application/json\r\nContent-Length: 16\r\n\r\n{\"name\":").getBytes(StandardCharsets.UTF_8));
             out.flush();
-            Thread.sleep(300);
+            // Time for the server to parse the head and dispatch the request: only a dispatched request is in
+            // flight for the graceful stop (a connection still parsing its head is simply closed). 300 ms was
+            // not always enough on a loaded 2-core machine.
+            Thread.sleep(1_500);
             serve.destroy();
             Thread.sleep(300);
             out.write("\"drain\"}".getBytes(StandardCharsets.UTF_8));
