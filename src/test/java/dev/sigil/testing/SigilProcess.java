@@ -84,6 +84,19 @@ public final class SigilProcess implements AutoCloseable {
         return output.toString();
     }
 
+    /** SIGKILL: the process dies at once, mid-request, with no shutdown hook, drain or flush. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("sigil did not die on SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     public void close() {
         process.destroy();
