@@ -1,20 +1,44 @@
--- wrk script: POST /api/v0/sdk/{env}/refresh with one signed-in session's bearer token, as Dynamic's
--- client sends it. The URL on wrk's command line is the full refresh URL; the token comes from the
--- environment variable SIGIL_BENCH_TOKEN (a minifiedJwt; bench/signin.mjs prints one).
+-- wrk script: POST /api/v0/sdk/{env}/refresh with signed-in sessions' bearer tokens, as Dynamic's client
+-- sends them. The URL on wrk's command line is the full refresh URL; the tokens (minifiedJwts, one per line;
+-- bench/signin.mjs prints them) come from the file SIGIL_BENCH_TOKENS, used round-robin so requests spread
+-- over many sessions, or from the variable SIGIL_BENCH_TOKEN (one session).
 --
 -- Prints requests/s, p50/p90/p99/max latency and the number of non-2xx answers (which make the run invalid).
 
-local token = os.getenv("SIGIL_BENCH_TOKEN")
-if token == nil or token == "" then
-  io.stderr:write("refresh.lua: set SIGIL_BENCH_TOKEN to a minifiedJwt\n")
+local tokens = {}
+local file = os.getenv("SIGIL_BENCH_TOKENS")
+if file ~= nil and file ~= "" then
+  for line in io.lines(file) do
+    if line ~= "" then table.insert(tokens, line) end
+  end
+elseif os.getenv("SIGIL_BENCH_TOKEN") ~= nil then
+  table.insert(tokens, os.getenv("SIGIL_BENCH_TOKEN"))
+end
+if #tokens == 0 then
+  io.stderr:write("refresh.lua: set SIGIL_BENCH_TOKENS to a file of minifiedJwts (or SIGIL_BENCH_TOKEN to one)\n")
   os.exit(2)
 end
 
 wrk.method = "POST"
 wrk.body = nil
-wrk.headers["Authorization"] = "Bearer " .. token
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Origin"] = os.getenv("SIGIL_BENCH_ORIGIN") or "http://localhost:3000"
+
+-- Pre-built requests, one per token; each connection walks them in turn.
+local requests = {}
+local next_request = 0
+
+function init(args)
+  for i, token in ipairs(tokens) do
+    wrk.headers["Authorization"] = "Bearer " .. token
+    requests[i] = wrk.format()
+  end
+end
+
+function request()
+  next_request = next_request % #requests + 1
+  return requests[next_request]
+end
 
 -- Each wrk thread runs its own Lua state; setup() keeps a handle on each so done() can add up their counts.
 local threads = {}
