@@ -67,6 +67,10 @@ public final class SessionService {
     public VerifyResponse respond(Handle h, Environment env, Session session, boolean newUser, String audience) {
         Account account = users.account(h, env.id(), session.userId())
                 .orElseThrow(() -> ApiException.unauthorized("session user no longer exists"));
+        return respond(env, session, account, newUser, audience);
+    }
+
+    private VerifyResponse respond(Environment env, Session session, Account account, boolean newUser, String audience) {
         UserView.SessionFacts facts = facts(env, account, session, newUser);
         TokenSubject subject = new TokenSubject(env.id(), account, session.id(), session.signinCredentialId(),
                 session.expiresAt(), session.sessionPublicKey(), audience, newUser, SCOPE_USER_BASIC,
@@ -77,7 +81,16 @@ public final class SessionService {
 
     /** POST /refresh: fresh tokens for a live session, same {@code sid}, user as stored now. */
     public VerifyResponse refresh(Environment env, String bearer, String audience) {
-        return jdbi.withHandle(h -> respond(h, env, liveSession(h, env, bearer), false, audience));
+        return jdbi.withHandle(h -> {
+            // The hot path: the block check comes with the account it reads anyway, not as a query of its own.
+            Session session = unrevokedSession(h, env, bearer);
+            Account account = users.account(h, env.id(), session.userId())
+                    .orElseThrow(() -> ApiException.unauthorized("session user no longer exists"));
+            if (account.user().blocked()) {
+                throw ApiException.unauthorized("user is blocked");
+            }
+            return respond(env, session, account, false, audience);
+        });
     }
 
     /** GET /users: the signed-in user. */
@@ -106,6 +119,15 @@ public final class SessionService {
 
     /** The live session a bearer token belongs to, or 401. */
     public Session liveSession(Handle h, Environment env, String bearer) {
+        Session session = unrevokedSession(h, env, bearer);
+        if (UserDirectory.isBlocked(h, env.id(), session.userId())) {
+            throw ApiException.unauthorized("user is blocked");
+        }
+        return session;
+    }
+
+    /** The session a valid bearer token names, neither revoked nor expired (its user's block not checked), or 401. */
+    private Session unrevokedSession(Handle h, Environment env, String bearer) {
         VerifiedToken token = verifier.verify(env.id(), bearer);
         Session session = store.find(h, env.id(), token.sessionId(), token.userId())
                 .orElseThrow(() -> ApiException.unauthorized("session not found"));
@@ -114,9 +136,6 @@ public final class SessionService {
         }
         if (!session.isLiveAt(clock.instant())) {
             throw ApiException.unauthorized("session expired");
-        }
-        if (UserDirectory.isBlocked(h, env.id(), session.userId())) {
-            throw ApiException.unauthorized("user is blocked");
         }
         return session;
     }

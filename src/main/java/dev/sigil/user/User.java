@@ -15,7 +15,8 @@ public record User(
         JsonNode metadata,
         List<String> lists,
         Instant firstVisit,
-        Instant lastVisit) {
+        Instant lastVisit,
+        boolean blocked) {
 
     /** The free-form profile fields (UserFields in Dynamic's API). */
     public record Profile(

@@ -178,7 +178,8 @@ public final class UserStore {
         return new User(rs.getString("id"), rs.getString("environment_id"),
                 text(rs, "last_verified_credential_id"), profile, Json.read(rs.getString("metadata")),
                 Arrays.asList(Json.MAPPER.readValue(rs.getString("lists"), String[].class)),
-                Instant.ofEpochMilli(rs.getLong("first_visit")), Instant.ofEpochMilli(rs.getLong("last_visit")));
+                Instant.ofEpochMilli(rs.getLong("first_visit")), Instant.ofEpochMilli(rs.getLong("last_visit")),
+                rs.getObject("blocked_at") != null);
     }
 
     static VerifiedCredential readCredential(ResultSet rs) throws SQLException {
