@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Soak benchmark: 10 minutes (SOAK_MINUTES) of mixed sign-in / refresh / profile traffic against a fresh
+# server; per-minute latency, error counts, heap and RSS. Fails if any request failed.
+#
+#   bash bench/soak.sh            # SQLite (default)
+#   bash bench/soak.sh postgres   # PostgreSQL on 127.0.0.1:5432 (user postgres), in a fresh database
+#
+# Environment: SOAK_MINUTES (10), SOAK_WORKERS (16 concurrent clients), BENCH_SERVER_CPU (0),
+# BENCH_CLIENT_CPU (1), JAVA_HOME, PGHOST/PGPORT/PGUSER. Output is saved under bench/results/.
+set -euo pipefail
+
+database="${1:-sqlite}"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+minutes="${SOAK_MINUTES:-10}"
+workers="${SOAK_WORKERS:-16}"
+server_cpu="${BENCH_SERVER_CPU:-0}"
+client_cpu="${BENCH_CLIENT_CPU:-1}"
+pg_host="${PGHOST:-127.0.0.1}"
+pg_port="${PGPORT:-5432}"
+pg_user="${PGUSER:-postgres}"
+if [[ -z "${JAVA_HOME:-}" && -d /usr/lib/jvm/temurin-25-jdk-amd64 ]]; then
+  export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+fi
+if [[ ! -d interop/node_modules ]]; then
+  (cd interop && npm ci --no-audit --no-fund)
+fi
+
+data_dir="$(mktemp -d "${TMPDIR:-/tmp}/sigil-soak.XXXXXX")"
+server_pid=""
+bench_db=""
+cleanup() {
+  local status=$?
+  if [[ -n "$server_pid" ]]; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  if [[ -n "$bench_db" ]]; then
+    dropdb -h "$pg_host" -p "$pg_port" -U "$pg_user" --if-exists "$bench_db" || true
+  fi
+  rm -rf "$data_dir"
+  exit "$status"
+}
+trap cleanup EXIT
+
+db_args=()
+if [[ "$database" == postgres ]]; then
+  bench_db="sigil_soak_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
+  createdb -h "$pg_host" -p "$pg_port" -U "$pg_user" "$bench_db"
+  db_args=(--database-url "jdbc:postgresql://$pg_host:$pg_port/$bench_db?user=$pg_user")
+fi
+
+bin/sigil --version >/dev/null
+port="$(node -e 'const s = require("net").createServer(); s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });')"
+admin_token="$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')"
+url="http://127.0.0.1:$port"
+SIGIL_ADMIN_TOKEN="$admin_token" taskset -c "$server_cpu" \
+  bin/sigil serve --port "$port" --data-dir "$data_dir" "${db_args[@]}" >"$data_dir/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 120); do
+  [[ "$(curl -s -o /dev/null -w '%{http_code}' "$url/readyz" || true)" == 200 ]] && break
+  sleep 0.5
+done
+environment_id="$(curl -sf -X POST "$url/api/v0/admin/environments" -H "Authorization: Bearer $admin_token" \
+  -H 'Content-Type: application/json' -d '{"name":"soak","allowedOrigins":["http://localhost:3000"]}' \
+  | node -e 'let s = ""; process.stdin.on("data", d => s += d).on("end", () => console.log(JSON.parse(s).id))')"
+
+mkdir -p bench/results
+results="bench/results/soak-$database-$(date -u +%Y%m%dT%H%M%SZ).txt"
+{
+  echo "== Sigil soak: $minutes min, $workers clients, $database"
+  echo "date:   $(date -u +%Y-%m-%dT%H:%M:%SZ); $(nproc) CPUs; $(grep -m1 'model name' /proc/cpuinfo | sed 's/^model name[[:space:]]*:[[:space:]]*//')"
+  echo "jdk:    $("$JAVA_HOME/bin/java" -version 2>&1 | head -1); server pinned to CPU $server_cpu, clients to CPU $client_cpu"
+} | tee "$results"
+SIGIL_URL="$url" taskset -c "$client_cpu" node bench/soak.mjs "$environment_id" "$server_pid" "$minutes" "$workers" \
+  | tee -a "$results"
