@@ -1,5 +1,6 @@
 package dev.sigil.http;
 
+import org.eclipse.jetty.http.BadMessageException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -29,6 +30,12 @@ public final class ErrorResponses {
             int status = e.getStatus();
             String code = status == 404 ? "not_found" : null;
             write(ctx, status, status == 404 ? "Not Found" : e.getMessage(), code);
+        });
+        // Jetty's own protocol refusals raised while a handler reads the request, e.g. 408 for a body that
+        // arrives below HttpServer.MIN_REQUEST_DATA_RATE.
+        routes.exception(BadMessageException.class, (e, ctx) -> {
+            ctx.header("Connection", "close");
+            write(ctx, e.getCode(), e.getCode() == 408 ? "request body arrived too slowly" : "bad request", null);
         });
         routes.exception(Exception.class, (e, ctx) -> {
             log.error("unexpected failure on {} {}", ctx.method(), ctx.endpoint() == null ? ctx.path() : ctx.endpoint().path, e);

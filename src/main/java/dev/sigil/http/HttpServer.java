@@ -3,6 +3,7 @@ package dev.sigil.http;
 import dev.sigil.observe.RequestObservation;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 
@@ -19,6 +20,13 @@ public final class HttpServer {
     public static final int MAX_HEADER_BYTES = 32 * 1024;
     /** A connection idle this long is closed, so slow or stalled clients cannot pin server resources. */
     public static final int IDLE_TIMEOUT_MS = 30_000;
+    /**
+     * A request body must arrive at at least this rate (checked once it has taken over a second), so a client
+     * trickling a body cannot hold a request open for long: below it the request fails with 408.
+     */
+    public static final int MIN_REQUEST_DATA_RATE = 1024;
+    /** Open connections beyond this wait in the kernel's accept queue: file descriptors stay bounded. */
+    public static final int MAX_CONNECTIONS = 10_000;
     /** How long SIGTERM waits for in-flight requests. */
     public static final int DRAIN_TIMEOUT_MS = 20_000;
 
@@ -36,6 +44,7 @@ public final class HttpServer {
             cfg.http.maxRequestSize = RequestBody.MAX_BYTES;
             cfg.jetty.modifyHttpConfiguration(http -> {
                 http.setRequestHeaderSize(MAX_HEADER_BYTES);
+                http.setMinRequestDataRate(MIN_REQUEST_DATA_RATE);
                 http.setSendServerVersion(false);
             });
             cfg.jetty.modifyServer(server -> {
@@ -43,6 +52,7 @@ public final class HttpServer {
                 // Graceful stop: refuse new requests, finish the ones in flight.
                 server.insertHandler(new GracefulHandler());
                 server.setErrorHandler(new JsonErrorHandler());
+                server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, server));
             });
             observation.register(cfg.routes);
             ErrorResponses.register(cfg.routes);

@@ -125,6 +125,35 @@ class CorsAndLimitsTest {
     }
 
     @Test
+    void aBodyTrickledBelowTheMinimumRateIsCutOffWith408() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", java.net.URI.create(server.http().baseUrl()).getPort())) {
+            socket.setSoTimeout(20_000);
+            var out = socket.getOutputStream();
+            out.write(("POST " + sdk.path("/wallets/signin") + " HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 4000\r\n\r\n{").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            // 10 bytes a second, far below the minimum rate: the server gives up after a couple of seconds.
+            long started = System.nanoTime();
+            String status = null;
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            try {
+                for (int i = 0; i < 200 && status == null; i++) {
+                    out.write(' ');
+                    out.flush();
+                    Thread.sleep(100);
+                    if (socket.getInputStream().available() > 0) {
+                        status = in.readLine();
+                    }
+                }
+            } catch (java.io.IOException closed) {
+                status = in.readLine();
+            }
+            assertThat(status).isEqualTo("HTTP/1.1 408 Request Timeout");
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(15));
+        }
+    }
+
+    @Test
     void deeplyNestedJsonIs400() {
         String deep = "{\"a\":".repeat(100) + "1" + "}".repeat(100);
         Http.Response response = sdk.post("/wallets/signin", deep);
