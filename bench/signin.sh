@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Sign-in benchmark: wallet sign-in (nonce + sign + /wallets/signin) and email sign-in (create + code from the
+# dev outbox + /emailVerifications/signin), each a new user, against `bin/sigil dev` pinned to one core, the
+# Node client (Dynamic's client code from the interop suite) on the other.
+#
+#   bash bench/signin.sh            # SQLite (default)
+#   bash bench/signin.sh postgres   # PostgreSQL on 127.0.0.1:5432 (user postgres), in a fresh database
+#
+# Environment: BENCH_DURATION (seconds, 30), BENCH_WORKERS (16), BENCH_SERVER_CPU (0), BENCH_CLIENT_CPU (1),
+# JAVA_HOME, PGHOST/PGPORT/PGUSER. The client signs EIP-191 messages itself, so on one core it, not the server,
+# may be what limits wallet sign-ins/s: the script prints both processes' CPU use so the reader can tell.
+set -euo pipefail
+
+database="${1:-sqlite}"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+duration="${BENCH_DURATION:-30}"
+workers="${BENCH_WORKERS:-16}"
+server_cpu="${BENCH_SERVER_CPU:-0}"
+client_cpu="${BENCH_CLIENT_CPU:-1}"
+pg_host="${PGHOST:-127.0.0.1}"
+pg_port="${PGPORT:-5432}"
+pg_user="${PGUSER:-postgres}"
+if [[ -z "${JAVA_HOME:-}" && -d /usr/lib/jvm/temurin-25-jdk-amd64 ]]; then
+  export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
+fi
+if [[ ! -d interop/node_modules ]]; then
+  (cd interop && npm ci --no-audit --no-fund)
+fi
+
+data_dir="$(mktemp -d "${TMPDIR:-/tmp}/sigil-signin.XXXXXX")"
+server_pid=""
+bench_db=""
+cleanup() {
+  local status=$?
+  if [[ -n "$server_pid" ]]; then
+    kill -TERM "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  if [[ -n "$bench_db" ]]; then
+    dropdb -h "$pg_host" -p "$pg_port" -U "$pg_user" --if-exists "$bench_db" || true
+  fi
+  rm -rf "$data_dir"
+  exit "$status"
+}
+trap cleanup EXIT
+
+db_args=()
+if [[ "$database" == postgres ]]; then
+  bench_db="sigil_signin_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
+  createdb -h "$pg_host" -p "$pg_port" -U "$pg_user" "$bench_db"
+  db_args=(--database-url "jdbc:postgresql://$pg_host:$pg_port/$bench_db?user=$pg_user")
+fi
+
+bin/sigil --version >/dev/null
+port="$(node -e 'const s = require("net").createServer(); s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });')"
+admin_token="$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')"
+url="http://127.0.0.1:$port"
+# `dev`: codes go to the console and the dev outbox (no SMTP server in the loop).
+SIGIL_ADMIN_TOKEN="$admin_token" taskset -c "$server_cpu" \
+  bin/sigil dev --port "$port" --data-dir "$data_dir" "${db_args[@]}" >"$data_dir/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 120); do
+  [[ "$(curl -s -o /dev/null -w '%{http_code}' "$url/readyz" || true)" == 200 ]] && break
+  sleep 0.5
+done
+# Every sign-in comes from 127.0.0.1: lift the per-address limits, which would otherwise (rightly) refuse
+# this traffic as abuse.
+environment_id="$(curl -sf -X POST "$url/api/v0/admin/environments" -H "Authorization: Bearer $admin_token" \
+  -H 'Content-Type: application/json' -d "{\"name\":\"signin\",\"allowedOrigins\":[\"http://localhost:3000\"],
+  \"settings\":$(cat bench/unlimited-settings.json)}" \
+  | node -e 'let s = ""; process.stdin.on("data", d => s += d).on("end", () => console.log(JSON.parse(s).id))')"
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+mkdir -p bench/results
+results="bench/results/signin-$database-$(date -u +%Y%m%dT%H%M%SZ).txt"
+{
+  echo "== Sigil sign-in benchmark: $database, $workers clients, ${duration} s per mode"
+  echo "date:   $(date -u +%Y-%m-%dT%H:%M:%SZ); $(nproc) CPUs; $(grep -m1 'model name' /proc/cpuinfo | sed 's/^model name[[:space:]]*:[[:space:]]*//')"
+  echo "jdk:    $("$JAVA_HOME/bin/java" -version 2>&1 | head -1); server (bin/sigil dev) pinned to CPU $server_cpu, client to CPU $client_cpu"
+} | tee "$results"
+status=0
+for mode in wallet email; do
+  # Warm-up, then the measured run; CPU seconds of the server over the measured run.
+  SIGIL_URL="$url" SIGIL_ADMIN_TOKEN="$admin_token" taskset -c "$client_cpu" \
+    node bench/signin-load.mjs "$mode" "$environment_id" 10 "$workers" >/dev/null || true
+  before="$(cpu_ticks "$server_pid")"
+  started="$(date +%s.%N)"
+  SIGIL_URL="$url" SIGIL_ADMIN_TOKEN="$admin_token" taskset -c "$client_cpu" \
+    node bench/signin-load.mjs "$mode" "$environment_id" "$duration" "$workers" | tee -a "$results" || status=1
+  after="$(cpu_ticks "$server_pid")"
+  awk -v a="$before" -v b="$after" -v s="$started" -v e="$(date +%s.%N)" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN {printf "server CPU:     %.0f %% of its core\n", 100 * (b - a) / hz / (e - s)}' | tee -a "$results"
+done
+exit "$status"
