@@ -37,6 +37,10 @@ public final class HttpServer {
             cfg.jetty.modifyHttpConfiguration(http -> {
                 http.setRequestHeaderSize(MAX_HEADER_BYTES);
                 http.setSendServerVersion(false);
+                // Jetty reuses header fields already seen on a connection, by default matching them ignoring case:
+                // "Bearer TOKEN" after "Bearer token" would reach us as the earlier "Bearer token". Tokens are
+                // case-sensitive secrets, and behind a proxy one connection carries many clients' requests.
+                http.setHeaderCacheCaseSensitive(true);
             });
             cfg.jetty.modifyServer(server -> {
                 server.setStopTimeout(DRAIN_TIMEOUT_MS);
