@@ -14,7 +14,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.math.BigInteger;
 import java.net.IDN;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -155,9 +154,8 @@ class WalletSignInAttackTest {
         assertThat(first.status()).isEqualTo(200);
         assertUnprocessable(sdk.post("/wallets/signin", body), "invalid_verification", "nonce is unknown, expired or already used");
         String bearer = sdk.signIn(TestWallet.random()).get("minifiedJwt").asString();
-        Http.Response link = sdk.post("/verify/link", body, bearer);
-        assertThat(link.status()).as(link.toString()).isEqualTo(422);
-        assertThat(link.json().get("code").asString()).isIn("invalid_verification", "invalid_unlink_request", "wallet_in_use");
+        assertUnprocessable(sdk.post("/verify/link", body, bearer), "invalid_verification",
+                "nonce is unknown, expired or already used");
     }
 
     @Test
@@ -317,6 +315,5 @@ class WalletSignInAttackTest {
         assertUnprocessable(post(sdk, victim, namesVictim, wallet.sign(namesVictim)), "other_verify_failure",
                 "signature does not match the wallet address");
         assertStillSignsIn(sdk, wallet, message);
-        assertThat(HexFormat.of().parseHex(signature.substring(2))).hasSize(65);
     }
 }
