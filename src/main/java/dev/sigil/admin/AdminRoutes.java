@@ -167,6 +167,10 @@ public final class AdminRoutes {
         if (value.length() > MAX_FILTER_LENGTH) {
             throw ApiException.badRequest(name + " must be at most " + MAX_FILTER_LENGTH + " characters");
         }
+        // PostgreSQL refuses NUL in text parameters with an error, which would surface as a 500.
+        if (value.chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.badRequest(name + " must not contain control characters");
+        }
         return Optional.of(value);
     }
 

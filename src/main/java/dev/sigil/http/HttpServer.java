@@ -46,6 +46,10 @@ public final class HttpServer {
                 http.setRequestHeaderSize(MAX_HEADER_BYTES);
                 http.setMinRequestDataRate(MIN_REQUEST_DATA_RATE);
                 http.setSendServerVersion(false);
+                // Jetty reuses header fields already seen on a connection, by default matching them ignoring case:
+                // "Bearer TOKEN" after "Bearer token" would reach us as the earlier "Bearer token". Tokens are
+                // case-sensitive secrets, and behind a proxy one connection carries many clients' requests.
+                http.setHeaderCacheCaseSensitive(true);
             });
             cfg.jetty.modifyServer(server -> {
                 server.setStopTimeout(DRAIN_TIMEOUT_MS);

@@ -13,6 +13,7 @@ import tools.jackson.databind.JsonNode;
 import java.text.ParseException;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Verifies a bearer token (either the minified or the full one) of an environment.
@@ -27,6 +28,13 @@ public final class TokenVerifier {
     /** Longest bearer token accepted: a full token with many credentials stays well below this. */
     public static final int MAX_TOKEN_LENGTH = 16 * 1024;
 
+    /**
+     * RFC 7515 §3.1, §2: three base64url parts without padding. Nimbus's decoder skips characters outside the
+     * alphabet, so without this check {@code sig==}, {@code si g} or {@code si\u00e9g} would verify as {@code sig}:
+     * one token, many spellings, which defeats anything keyed on the token text.
+     */
+    private static final Pattern COMPACT_JWS = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
+
     private final SigningKeys keys;
     private final Issuer issuer;
     private final Clock clock;
@@ -40,6 +48,9 @@ public final class TokenVerifier {
     public VerifiedToken verify(String environmentId, String token) {
         if (token.length() > MAX_TOKEN_LENGTH) {
             throw ApiException.unauthorized("token is too long");
+        }
+        if (!COMPACT_JWS.matcher(token).matches()) {
+            throw ApiException.unauthorized("malformed token");
         }
         JWSObject jws;
         try {
