@@ -22,7 +22,7 @@ public enum RateLimit {
     ADMIN_REQUESTS_PER_TOKEN("admin-token", "adminRequestsPerTokenPerMinute", 600, Duration.ofMinutes(1));
 
     /** Largest value a setting may take: higher is "no limit" in practice, and a typo should not be. */
-    public static final int MAX_SETTING = 100_000;
+    public static final int MAX_SETTING = 1_000_000;
 
     final String key;
     private final String setting;

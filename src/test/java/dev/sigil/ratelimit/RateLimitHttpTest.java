@@ -99,11 +99,11 @@ class RateLimitHttpTest {
         String id = server.createEnvironment();
         Map<String, String> cases = Map.of(
                 "{\"sigil\":{\"rateLimits\":{\"noncesPerIpPerMinute\":0}}}",
-                "settings.sigil.rateLimits.noncesPerIpPerMinute must be an integer from 1 to 100000",
+                "settings.sigil.rateLimits.noncesPerIpPerMinute must be an integer from 1 to 1000000",
                 "{\"sigil\":{\"rateLimits\":{\"signInsPerIpPerMinute\":\"10\"}}}",
-                "settings.sigil.rateLimits.signInsPerIpPerMinute must be an integer from 1 to 100000",
-                "{\"sigil\":{\"rateLimits\":{\"refreshesPerSessionPerMinute\":100001}}}",
-                "settings.sigil.rateLimits.refreshesPerSessionPerMinute must be an integer from 1 to 100000",
+                "settings.sigil.rateLimits.signInsPerIpPerMinute must be an integer from 1 to 1000000",
+                "{\"sigil\":{\"rateLimits\":{\"refreshesPerSessionPerMinute\":1000001}}}",
+                "settings.sigil.rateLimits.refreshesPerSessionPerMinute must be an integer from 1 to 1000000",
                 "{\"sigil\":{\"rateLimits\":{\"noncesPerIpPerHour\":5}}}",
                 "settings.sigil.rateLimits.noncesPerIpPerHour is not a rate limit Sigil knows",
                 "{\"sigil\":{\"rateLimits\":[]}}",
