@@ -35,7 +35,7 @@ public final class RateLimiter implements AutoCloseable {
         this.prefix = prefix;
         this.clock = clock;
         for (RateLimit limit : RateLimit.values()) {
-            refused.put(limit, Counter.builder("sigil_rate_limited_total")
+            refused.put(limit, Counter.builder("sigil_rate_limited")
                     .description("Requests refused with 429 by a rate limit")
                     .tag("limit", limit.setting())
                     .register(registry));

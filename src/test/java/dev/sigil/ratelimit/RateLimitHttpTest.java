@@ -66,6 +66,8 @@ class RateLimitHttpTest {
         server.clock.advance(Duration.ofSeconds(1));
         assertThat(sdk.get("/nonce").status()).isEqualTo(200);
         assertLimited(sdk.get("/nonce"), 30);
+        assertThat(server.http().get("/metrics").body()).containsPattern(
+                "(?m)^sigil_rate_limited_total\\{limit=\"noncesPerIpPerMinute\"\\} [1-9]");
     }
 
     @Test
