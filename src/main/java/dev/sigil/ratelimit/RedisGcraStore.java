@@ -40,7 +40,10 @@ import java.util.concurrent.atomic.AtomicReference;
 final class RedisGcraStore implements GcraStore {
     private static final Logger log = LoggerFactory.getLogger(RedisGcraStore.class);
     static final Duration COMMAND_TIMEOUT = Duration.ofMillis(500);
-    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
+    /** For the TCP connect and the handshake (HELLO); generous, since it is paid once per connection. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    /** How long start-up waits for the first connection; a Redis that refuses it fails at once, not after this. */
+    static final Duration STARTUP_WAIT = Duration.ofSeconds(5);
     static final Duration RECONNECT_BACKOFF = Duration.ofSeconds(5);
     static final Duration WARNING_INTERVAL = Duration.ofMinutes(1);
     /** Mirrors {@link Gcra#step}; the key expires when its TAT passes. */
@@ -69,7 +72,8 @@ final class RedisGcraStore implements GcraStore {
 
     RedisGcraStore(RedisConfig config, Clock clock) {
         this.uri = RedisURI.create(config.url());
-        uri.setTimeout(COMMAND_TIMEOUT);
+        // The URI's timeout bounds the connection handshake; commands have their own, shorter one (TimeoutOptions).
+        uri.setTimeout(CONNECT_TIMEOUT);
         this.safeUrl = config.safeUrl();
         this.clock = clock;
         this.client = RedisClient.create();
@@ -84,7 +88,7 @@ final class RedisGcraStore implements GcraStore {
         // does not stop Sigil from starting.
         connecting.set(true);
         try {
-            connect().get(CONNECT_TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
+            connect().get(STARTUP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             // connect() has logged the failure.
         }
@@ -123,7 +127,7 @@ final class RedisGcraStore implements GcraStore {
             connecting.set(false);
             if (error != null) {
                 nextConnectAttempt.set(clock.instant().plus(RECONNECT_BACKOFF));
-                warn("cannot connect to " + safeUrl + ": " + error.getMessage());
+                warn("cannot connect: " + rootCause(error));
             } else {
                 connection.set(conn);
                 recovered();
@@ -164,6 +168,14 @@ final class RedisGcraStore implements GcraStore {
             conn.close();
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+
+    private static String rootCause(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     private static String sha1Hex(String text) {
