@@ -15,6 +15,7 @@ import dev.sigil.observe.OpenApiRoutes;
 import dev.sigil.observe.RequestObservation;
 import dev.sigil.profile.ProfileRoutes;
 import dev.sigil.profile.ProfileService;
+import dev.sigil.ratelimit.RateLimitRoutes;
 import dev.sigil.session.SessionRoutes;
 import dev.sigil.wallet.WalletRoutes;
 import dev.sigil.webhook.WebhookRoutes;
@@ -44,6 +45,7 @@ public final class App implements AutoCloseable {
             List<Consumer<io.javalin.config.RoutesConfig>> features = new ArrayList<>(List.of(
                     new EnvironmentAdminRoutes(services.environments, services.keys,
                             new AdminAuth(services.adminToken.value(), services.apiTokens), services.audit)::register,
+                    new RateLimitRoutes(services.rateLimiter, config.trustedProxies(), services.environments)::register,
                     new AdminRoutes(services.environments, services.apiTokens, services.userAdmin, services.audit)::register,
                     new JwksRoutes(services.keys)::register,
                     new WalletRoutes(services.nonces, services.walletSignIn, services.walletLinks)::register,

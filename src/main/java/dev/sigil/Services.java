@@ -14,6 +14,7 @@ import dev.sigil.keys.MasterKey;
 import dev.sigil.keys.SigningKeys;
 import dev.sigil.observe.Metrics;
 import dev.sigil.otp.Otp;
+import dev.sigil.ratelimit.RateLimiter;
 import dev.sigil.session.SessionService;
 import dev.sigil.store.Database;
 import dev.sigil.store.Sweeper;
@@ -53,6 +54,7 @@ public final class Services implements AutoCloseable {
     public final ExternalAuthSignIn externalAuthSignIn;
     public final Otp otp;
     public final Metrics metrics = new Metrics();
+    public final RateLimiter rateLimiter;
     public final AuditLog audit;
     public final ApiTokens apiTokens;
     public final UserAdmin userAdmin;
@@ -74,20 +76,21 @@ public final class Services implements AutoCloseable {
         MasterKey masterKey = MasterKey.fromBase64(masterKeyText, random);
         this.database = Database.open(config.databaseUrl(), dataDir.resolve("sigil.db"));
         Events.install(database.jdbi(), clock);
+        this.rateLimiter = RateLimiter.open(config.redis(), clock, metrics.registry());
         this.publicUrl.set(config.publicUrl().orElse("http://" + config.host() + ":" + config.port()));
         Issuer issuer = new Issuer(publicUrl::get);
         this.keys = new SigningKeys(database.jdbi(), masterKey, clock);
         this.environments = new EnvironmentService(database.jdbi(), keys, clock);
         this.users = new UserService(clock);
         this.sessions = new SessionService(database.jdbi(), users, new TokenIssuer(keys, issuer, clock),
-                new TokenVerifier(keys, issuer, clock), clock);
+                new TokenVerifier(keys, issuer, clock), rateLimiter, clock);
         this.nonces = new Nonces(database.jdbi(), random, clock);
         WalletProofs walletProofs = new WalletProofs(clock);
         this.walletSignIn = new WalletSignIn(database.jdbi(), nonces, users, sessions, walletProofs);
         this.walletLinks = new WalletLinks(database.jdbi(), nonces, users, sessions, walletProofs);
         this.externalAuthSignIn = new ExternalAuthSignIn(database.jdbi(),
                 new ExternalTokenVerifier(new RemoteJwks(clock), clock), users, sessions);
-        this.otp = new Otp(config, database.jdbi(), masterKey, users, sessions, random, clock);
+        this.otp = new Otp(config, database.jdbi(), masterKey, users, sessions, rateLimiter, random, clock);
         database.reportTo(metrics.registry());
         metrics.cachedGauge("sigil_otp_outbox_depth", "One-time code messages waiting to be sent", otp.outbox::pending);
         this.audit = new AuditLog(database.jdbi(), clock);
@@ -128,6 +131,7 @@ public final class Services implements AutoCloseable {
         sweeper.close();
         webhookWorker.close();
         otp.close();
+        rateLimiter.close();
         database.close();
         metrics.close();
     }

@@ -1,5 +1,7 @@
 package dev.sigil.config;
 
+import dev.sigil.ratelimit.TrustedProxies;
+
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +22,8 @@ import java.util.Optional;
  * @param devMode       {@code sigil dev}: codes without a configured sender are printed to the console
  * @param metricsToken  bearer token {@code GET /metrics} requires ({@code SIGIL_METRICS_TOKEN}); open when absent
  * @param webhookPoll   how often the webhook worker looks for due deliveries (1 s; tests make it shorter)
+ * @param redis         where rate-limit state is shared between nodes ({@code SIGIL_REDIS_URL}); in memory when absent
+ * @param trustedProxies proxies whose {@code X-Forwarded-For} names the client ({@code SIGIL_TRUSTED_PROXIES}); none by default
  */
 public record Config(
         String host,
@@ -33,7 +37,9 @@ public record Config(
         Optional<SmsConfig> sms,
         boolean devMode,
         Optional<String> metricsToken,
-        java.time.Duration webhookPoll) {
+        java.time.Duration webhookPoll,
+        Optional<RedisConfig> redis,
+        TrustedProxies trustedProxies) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -44,7 +50,7 @@ public record Config(
     public Config(String host, int port, Path dataDir, Optional<String> databaseUrl, Optional<String> publicUrl,
                   Optional<String> adminToken, Optional<String> masterKey) {
         this(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, Optional.empty(), Optional.empty(), false, Optional.empty(),
-                DEFAULT_WEBHOOK_POLL);
+                DEFAULT_WEBHOOK_POLL, Optional.empty(), TrustedProxies.none());
     }
 
     public Config {
@@ -93,7 +99,8 @@ public record Config(
                 nonBlank(env.get("SIGIL_PUBLIC_URL")), nonBlank(env.get("SIGIL_ADMIN_TOKEN")),
                 nonBlank(env.get("SIGIL_MASTER_KEY")), SmtpConfig.fromEnvironment(env),
                 SmsConfig.fromEnvironment(env), false, nonBlank(env.get("SIGIL_METRICS_TOKEN")),
-                DEFAULT_WEBHOOK_POLL);
+                DEFAULT_WEBHOOK_POLL, RedisConfig.fromEnvironment(env),
+                TrustedProxies.parse(Optional.ofNullable(env.get("SIGIL_TRUSTED_PROXIES")).orElse("")));
     }
 
     private static int parsePort(String value) {
@@ -109,27 +116,35 @@ public record Config(
     }
 
     public Config withPort(int newPort) {
-        return new Config(host, newPort, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, sms, devMode, metricsToken, webhookPoll);
+        return new Config(host, newPort, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, sms, devMode, metricsToken, webhookPoll, redis, trustedProxies);
     }
 
     public Config withSmtp(Optional<SmtpConfig> newSmtp) {
-        return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, newSmtp, sms, devMode, metricsToken, webhookPoll);
+        return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, newSmtp, sms, devMode, metricsToken, webhookPoll, redis, trustedProxies);
     }
 
     public Config withSms(Optional<SmsConfig> newSms) {
-        return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, newSms, devMode, metricsToken, webhookPoll);
+        return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, newSms, devMode, metricsToken, webhookPoll, redis, trustedProxies);
     }
 
     public Config withMetricsToken(Optional<String> token) {
-        return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, sms, devMode, token, webhookPoll);
+        return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, sms, devMode, token, webhookPoll, redis, trustedProxies);
     }
 
     public Config withWebhookPoll(java.time.Duration poll) {
-        return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, sms, devMode, metricsToken, poll);
+        return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, sms, devMode, metricsToken, poll, redis, trustedProxies);
+    }
+
+    public Config withRedis(Optional<RedisConfig> newRedis) {
+        return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, sms, devMode, metricsToken, webhookPoll, newRedis, trustedProxies);
+    }
+
+    public Config withTrustedProxies(TrustedProxies proxies) {
+        return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, sms, devMode, metricsToken, webhookPoll, redis, proxies);
     }
 
     /** {@code sigil dev}: the same configuration, with the console standing in for missing code senders. */
     public Config inDevMode() {
-        return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, sms, true, metricsToken, webhookPoll);
+        return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, sms, true, metricsToken, webhookPoll, redis, trustedProxies);
     }
 }

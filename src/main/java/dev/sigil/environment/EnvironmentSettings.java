@@ -1,6 +1,7 @@
 package dev.sigil.environment;
 
 import dev.sigil.http.ApiException;
+import dev.sigil.ratelimit.RateLimitSettings;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -22,10 +23,13 @@ import java.util.Set;
  *   <li>{@code security.auth.storage}: {@code ["localstorage"]} or with {@code "cookie"} (cookie mode).</li>
  *   <li>{@code security.externalAuth}: third-party JWT sign-in, see {@link ExternalAuthSettings}; default disabled.</li>
  *   <li>{@code sigil.otp}: one-time code rules, see {@link dev.sigil.otp.OtpSettings}.</li>
+ *   <li>{@code sigil.rateLimits}: abuse limits, see {@link RateLimitSettings}; parsed once here because every
+ *       limited request reads them.</li>
  *   <li>{@code kyc}: information-capture fields (ProjectSettingsKyc), see {@link KycField}; default none.</li>
  * </ul>
  */
-public record EnvironmentSettings(ObjectNode document, Duration jwtDuration, Duration sessionDuration) {
+public record EnvironmentSettings(ObjectNode document, Duration jwtDuration, Duration sessionDuration,
+                                  RateLimitSettings rateLimits) {
     public static final Duration MAX_JWT_DURATION = Duration.ofDays(30);
     public static final Duration MAX_SESSION_DURATION = Duration.ofDays(365);
     private static final Set<String> STORAGE_VALUES = Set.of("localstorage", "cookie");
@@ -50,8 +54,9 @@ public record EnvironmentSettings(ObjectNode document, Duration jwtDuration, Dur
         validateStorage(security);
         ExternalAuthSettings.read(security);
         dev.sigil.otp.OtpSettings.from(document);
+        RateLimitSettings rateLimits = RateLimitSettings.from(document);
         KycField.read(document);
-        return new EnvironmentSettings(document.deepCopy(), jwt, session);
+        return new EnvironmentSettings(document.deepCopy(), jwt, session, rateLimits);
     }
 
     /** {@code security.externalAuth}, checked by {@link #validate}. */

@@ -3,6 +3,7 @@ package dev.sigil.otp;
 import dev.sigil.config.Config;
 import dev.sigil.environment.EnvironmentService;
 import dev.sigil.keys.MasterKey;
+import dev.sigil.ratelimit.RateLimiter;
 import dev.sigil.session.SessionService;
 import dev.sigil.user.UserService;
 import io.javalin.config.RoutesConfig;
@@ -29,7 +30,7 @@ public final class Otp implements AutoCloseable {
     private final Set<OtpChannel> channels;
 
     public Otp(Config config, Jdbi jdbi, MasterKey masterKey, UserService users, SessionService sessions,
-               SecureRandom random, Clock clock) {
+               RateLimiter limiter, SecureRandom random, Clock clock) {
         Map<OtpChannel, CodeSender> senders = new EnumMap<>(OtpChannel.class);
         config.smtp().ifPresent(smtp -> senders.put(OtpChannel.EMAIL, new SmtpCodeSender(smtp)));
         config.sms().ifPresent(sms -> senders.put(OtpChannel.SMS, new TwilioSmsSender(sms)));
@@ -43,7 +44,7 @@ public final class Otp implements AutoCloseable {
         this.worker = new OutboxWorker(outbox, senders);
         OtpCodes codes = new OtpCodes(jdbi, outbox, new CodeHasher(masterKey.derive("otp code hash v1")), random, clock,
                 worker::wake);
-        this.signIn = new OtpSignIn(jdbi, codes, users, sessions, senders.keySet());
+        this.signIn = new OtpSignIn(jdbi, codes, users, sessions, limiter, senders.keySet());
         this.channels = Set.copyOf(senders.keySet());
     }
 

@@ -4,6 +4,8 @@ import dev.sigil.webhook.EventType;
 import dev.sigil.webhook.Events;
 import dev.sigil.environment.Environment;
 import dev.sigil.http.ApiException;
+import dev.sigil.ratelimit.RateLimit;
+import dev.sigil.ratelimit.RateLimiter;
 import dev.sigil.session.Session;
 import dev.sigil.session.SessionService;
 import dev.sigil.session.VerifyResponse;
@@ -29,26 +31,40 @@ public final class OtpSignIn {
     private final OtpCodes codes;
     private final UserService users;
     private final SessionService sessions;
+    private final RateLimiter limiter;
     private final Set<OtpChannel> enabled;
 
-    OtpSignIn(Jdbi jdbi, OtpCodes codes, UserService users, SessionService sessions, Set<OtpChannel> enabled) {
+    OtpSignIn(Jdbi jdbi, OtpCodes codes, UserService users, SessionService sessions, RateLimiter limiter,
+              Set<OtpChannel> enabled) {
         this.jdbi = jdbi;
         this.codes = codes;
         this.users = users;
         this.sessions = sessions;
+        this.limiter = limiter;
         this.enabled = Set.copyOf(enabled);
     }
 
     /** Sends a code to {@code destination}; the id of the new verification. */
     public String create(Environment env, Destination destination) {
         requireSender(destination.channel());
+        limitPerIdentifier(env, destination);
         return codes.create(env, settings(env), destination);
     }
 
     /** Sends a new code for verification {@code id}, whose address must be {@code destination}'s. */
     public Destination retry(Environment env, String id, Destination destination) {
         requireSender(destination.channel());
+        limitPerIdentifier(env, destination);
         return codes.retry(env, settings(env), destination.channel(), id, destination.key()).destination();
+    }
+
+    /**
+     * Attempts to send to one address, whoever asks and from wherever: rotating client addresses cannot flood one
+     * inbox or phone. Checked before any database work; the database's {@code sendsPerAddressPerHour} then counts
+     * the codes actually sent, on every node even without Redis.
+     */
+    private void limitPerIdentifier(Environment env, Destination destination) {
+        limiter.check(env, RateLimit.VERIFICATIONS_PER_IDENTIFIER, destination.channel().column + ":" + destination.key());
     }
 
     /** Signs in with a code: the user who owns the address, or a new user with it. */

@@ -9,6 +9,8 @@ import dev.sigil.token.TokenIssuer;
 import dev.sigil.token.TokenSubject;
 import dev.sigil.token.TokenVerifier;
 import dev.sigil.token.VerifiedToken;
+import dev.sigil.ratelimit.RateLimit;
+import dev.sigil.ratelimit.RateLimiter;
 import dev.sigil.user.Account;
 import dev.sigil.user.UserDirectory;
 import dev.sigil.user.MissingFields;
@@ -36,13 +38,16 @@ public final class SessionService {
     private final UserService users;
     private final TokenIssuer issuer;
     private final TokenVerifier verifier;
+    private final RateLimiter limiter;
     private final Clock clock;
 
-    public SessionService(Jdbi jdbi, UserService users, TokenIssuer issuer, TokenVerifier verifier, Clock clock) {
+    public SessionService(Jdbi jdbi, UserService users, TokenIssuer issuer, TokenVerifier verifier, RateLimiter limiter,
+                          Clock clock) {
         this.jdbi = jdbi;
         this.users = users;
         this.issuer = issuer;
         this.verifier = verifier;
+        this.limiter = limiter;
         this.clock = clock;
     }
 
@@ -79,11 +84,17 @@ public final class SessionService {
         return new VerifyResponse(tokens, UserView.sdkUser(account, facts));
     }
 
-    /** POST /refresh: fresh tokens for a live session, same {@code sid}, user as stored now. */
+    /**
+     * POST /refresh: fresh tokens for a live session, same {@code sid}, user as stored now. Counted per session
+     * once the token's signature checks out, before the database is read: a forged token cannot use up someone
+     * else's session budget, and a looping client is stopped cheaply.
+     */
     public VerifyResponse refresh(Environment env, String bearer, String audience) {
+        VerifiedToken token = verifier.verify(env.id(), bearer);
+        limiter.check(env, RateLimit.REFRESHES_PER_SESSION, token.sessionId());
         return jdbi.withHandle(h -> {
             // The hot path: the block check comes with the account it reads anyway, not as a query of its own.
-            Session session = unrevokedSession(h, env, bearer);
+            Session session = unrevokedSession(h, env, token);
             Account account = users.account(h, env.id(), session.userId())
                     .orElseThrow(() -> ApiException.unauthorized("session user no longer exists"));
             if (account.user().blocked()) {
@@ -119,16 +130,15 @@ public final class SessionService {
 
     /** The live session a bearer token belongs to, or 401. */
     public Session liveSession(Handle h, Environment env, String bearer) {
-        Session session = unrevokedSession(h, env, bearer);
+        Session session = unrevokedSession(h, env, verifier.verify(env.id(), bearer));
         if (UserDirectory.isBlocked(h, env.id(), session.userId())) {
             throw ApiException.unauthorized("user is blocked");
         }
         return session;
     }
 
-    /** The session a valid bearer token names, neither revoked nor expired (its user's block not checked), or 401. */
-    private Session unrevokedSession(Handle h, Environment env, String bearer) {
-        VerifiedToken token = verifier.verify(env.id(), bearer);
+    /** The session a verified token names, neither revoked nor expired (its user's block not checked), or 401. */
+    private Session unrevokedSession(Handle h, Environment env, VerifiedToken token) {
         Session session = store.find(h, env.id(), token.sessionId(), token.userId())
                 .orElseThrow(() -> ApiException.unauthorized("session not found"));
         if (session.revokedAt().isPresent()) {

@@ -61,4 +61,25 @@ class ConfigTest {
         assertThatThrownBy(() -> Config.resolve(Config.Flags.none(), Map.of("SIGIL_PUBLIC_URL", "ftp://auth.example.com")))
                 .hasMessageContaining("SIGIL_PUBLIC_URL");
     }
+
+    @Test
+    void redisAndTrustedProxiesAreReadAndChecked() {
+        Config none = Config.resolve(Config.Flags.none(), Map.of());
+        assertThat(none.redis()).isEmpty();
+        assertThat(none.trustedProxies().ranges()).isEmpty();
+        Config config = Config.resolve(Config.Flags.none(), Map.of("SIGIL_REDIS_URL", "redis://:secret@cache:6380/2",
+                "SIGIL_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.7"));
+        assertThat(config.redis().orElseThrow().keyPrefix()).isEqualTo("sigil:rl:");
+        assertThat(config.redis().orElseThrow().safeUrl()).isEqualTo("redis://***@cache:6380/2");
+        assertThat(config.trustedProxies().ranges()).hasSize(2);
+        assertThat(Config.resolve(Config.Flags.none(), Map.of("SIGIL_REDIS_URL", "rediss://cache",
+                "SIGIL_REDIS_KEY_PREFIX", "staging:")).redis().orElseThrow().keyPrefix()).isEqualTo("staging:");
+        assertThatThrownBy(() -> Config.resolve(Config.Flags.none(), Map.of("SIGIL_REDIS_URL", "http://cache:6379")))
+                .hasMessageContaining("SIGIL_REDIS_URL");
+        assertThatThrownBy(() -> Config.resolve(Config.Flags.none(), Map.of("SIGIL_REDIS_URL", "redis://cache",
+                "SIGIL_REDIS_KEY_PREFIX", "has space")))
+                .hasMessageContaining("SIGIL_REDIS_KEY_PREFIX");
+        assertThatThrownBy(() -> Config.resolve(Config.Flags.none(), Map.of("SIGIL_TRUSTED_PROXIES", "10.0.0.0/40")))
+                .hasMessage("SIGIL_TRUSTED_PROXIES: '10.0.0.0/40' has a prefix length outside 0..32");
+    }
 }

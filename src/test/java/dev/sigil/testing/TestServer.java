@@ -123,6 +123,17 @@ public final class TestServer implements AutoCloseable {
         return response.json();
     }
 
+    /**
+     * Raises an environment's per-address rate limits, for a test class that plays many users from 127.0.0.1 on a
+     * clock that stands still, so no budget ever refills. Only such classes call this; the limits themselves are
+     * tested in {@code RateLimitHttpTest}.
+     */
+    public void raiseAddressLimits(String environmentId) {
+        patchEnvironment(environmentId, """
+                {"settings":{"sigil":{"rateLimits":{"noncesPerIpPerMinute":1000,"signInsPerIpPerMinute":1000,
+                "verificationsPerIpPerMinute":1000}}}}""");
+    }
+
     @Override
     public void close() {
         app.close();
