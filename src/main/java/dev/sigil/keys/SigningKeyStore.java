@@ -51,6 +51,15 @@ final class SigningKeyStore {
         return jdbi.withHandle(h -> liveKeys(h, environmentId, now));
     }
 
+    /** Whether {@code kid} is a live key of the environment: one primary-key lookup. */
+    boolean isLive(String environmentId, String kid, Instant now) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT 1 FROM signing_keys
+                        WHERE kid = :kid AND environment_id = :env AND (verify_until IS NULL OR verify_until > :now)""")
+                .bind("kid", kid).bind("env", environmentId).bind("now", now.toEpochMilli())
+                .mapTo(Integer.class).findOne().isPresent());
+    }
+
     List<StoredKey> liveKeys(Handle h, String environmentId, Instant now) {
         return h.createQuery("""
                         SELECT * FROM signing_keys

@@ -34,8 +34,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Keys are cached per environment as an immutable {@link KeyRing}. A ring is reloaded from the database
  * when older than {@link #RING_TTL} (so a rotation on another node is picked up) and when a token names a
- * kid the ring does not know (at most once per {@link #UNKNOWN_KID_RELOAD_INTERVAL}, so random kids cannot
- * turn every request into a query). A rotated key keeps verifying until no token it signed can be alive.
+ * kid the ring does not know but the database does (so a key another node just rotated in verifies here on the
+ * first request; random kids cost one primary-key lookup, never a reload). A rotated key keeps verifying until no token it signed can be alive.
  */
 public final class SigningKeys {
     public static final int RSA_BITS = 2048;
@@ -121,7 +121,11 @@ public final class SigningKeys {
         KeyRing ring = ring(environmentId);
         Instant now = clock.instant();
         Optional<VerifyingKey> key = ring.verifying(kid);
-        if (key.isEmpty() && ring.loadedAt().plus(UNKNOWN_KID_RELOAD_INTERVAL).isBefore(now)) {
+        // A kid the ring lacks may be a key another node just rotated in: its tokens must verify here at once.
+        // Reloading the whole ring is throttled; within the throttle a primary-key lookup of that one kid decides,
+        // so random kids cost one cheap query and never a ring reload.
+        if (key.isEmpty() && (ring.loadedAt().plus(UNKNOWN_KID_RELOAD_INTERVAL).isBefore(now)
+                || store.isLive(environmentId, kid, now))) {
             ring = reload(environmentId);
             key = ring.verifying(kid);
         }

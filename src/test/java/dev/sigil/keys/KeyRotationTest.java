@@ -41,6 +41,25 @@ class KeyRotationTest {
     }
 
     @Test
+    void aKeyAnotherNodeJustRotatedInVerifiesHereOnTheFirstRequest() {
+        try (TestServer server = TestServer.start(); dev.sigil.App nodeB = server.startSecondNode()) {
+            String env = server.createEnvironment();
+            SdkClient onA = new SdkClient(server, env);
+            SdkClient onB = new SdkClient(new Http("http://127.0.0.1:" + nodeB.port()), env);
+            // Node B loads its key ring now (the test clock stands still, so the ring stays "just loaded").
+            assertThat(onB.get("/session", onA.signIn(TestWallet.random()).get("minifiedJwt").asString()).status())
+                    .isEqualTo(204);
+
+            assertThat(rotate(server, env).status()).isIn(200, 201);
+            String token = onA.signIn(TestWallet.random()).get("minifiedJwt").asString();
+            assertThat(kidOf(token)).isEqualTo(publishedKids(onA).get(0));
+
+            assertThat(onB.get("/session", token).status()).isEqualTo(204);
+            assertThat(onB.post("/refresh", null, token).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void rotationSignsNewTokensWithTheNewKeyAndKeepsOldTokensVerifyingUntilTheyExpire() {
         try (TestServer server = TestServer.start()) {
             SdkClient sdk = new SdkClient(server, server.createEnvironment());
