@@ -40,7 +40,7 @@ public final class HttpServer {
                                    RequestObservation observation, List<Consumer<RoutesConfig>> features) {
         Javalin javalin = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
-            cfg.concurrency.useVirtualThreads = !Boolean.getBoolean("sigil.platformThreads");
+            cfg.concurrency.useVirtualThreads = true;
             cfg.http.maxRequestSize = RequestBody.MAX_BYTES;
             cfg.jetty.modifyHttpConfiguration(http -> {
                 http.setRequestHeaderSize(MAX_HEADER_BYTES);
