@@ -13,6 +13,7 @@ import tools.jackson.databind.JsonNode;
 import java.text.ParseException;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Verifies a bearer token (either the minified or the full one) of an environment.
@@ -26,6 +27,12 @@ import java.util.Optional;
 public final class TokenVerifier {
     /** Longest bearer token accepted: a full token with many credentials stays well below this. */
     public static final int MAX_TOKEN_LENGTH = 16 * 1024;
+    /**
+     * RFC 7515 §7.1 compact serialization: three base64url parts joined by dots, nothing else. Nimbus trims whitespace
+     * and control characters around a token before parsing, so without this check {@code "\0" + token} verified as
+     * {@code token} (found by TokenVerifierFuzzTest).
+     */
+    private static final Pattern COMPACT_JWS = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
 
     private final SigningKeys keys;
     private final Issuer issuer;
@@ -40,6 +47,9 @@ public final class TokenVerifier {
     public VerifiedToken verify(String environmentId, String token) {
         if (token.length() > MAX_TOKEN_LENGTH) {
             throw ApiException.unauthorized("token is too long");
+        }
+        if (!COMPACT_JWS.matcher(token).matches()) {
+            throw ApiException.unauthorized("malformed token");
         }
         JWSObject jws;
         try {
