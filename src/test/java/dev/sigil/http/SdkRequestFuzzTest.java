@@ -75,7 +75,6 @@ class SdkRequestFuzzTest {
     static SdkClient sdk;
     static String bearer;
     private static Level rootLevel;
-    private static boolean loopbackAllowed;
 
     @BeforeAll
     static void start() {
@@ -136,13 +135,11 @@ class SdkRequestFuzzTest {
 
     /**
      * Jazzer's SSRF detector reports every connection; the only server this test talks to is its own, on loopback.
-     * Set on the first input, because the detector exists only once Jazzer's agent is in (after {@code @BeforeAll}).
+     * Set for every input: the detector exists only once Jazzer's agent is in (after {@code @BeforeAll}), and Jazzer
+     * resets it between replaying the corpus and fuzzing.
      */
     private static void allowLoopbackConnections() {
-        if (!loopbackAllowed) {
-            BugDetectors.allowNetworkConnections((host, port) -> isLoopback(host));
-            loopbackAllowed = true;
-        }
+        BugDetectors.allowNetworkConnections((host, port) -> isLoopback(host));
     }
 
     private static Http.Response send(Route route, boolean withBearer, String text) {
