@@ -78,7 +78,7 @@ class SdkRequestFuzzTest {
 
     @BeforeAll
     static void start() {
-        // Thousands of requests a second: keep the access log quiet, but let the error mapper's 500 traces through.
+        // Hundreds of requests a second: keep the access log quiet, but let the error mapper's 500 traces through.
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         rootLevel = root.getLevel();
         root.setLevel(Level.ERROR);
