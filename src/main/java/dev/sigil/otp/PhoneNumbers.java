@@ -42,6 +42,11 @@ public final class PhoneNumbers {
         if (region == null || !UTIL.isValidNumber(number)) {
             throw ApiException.unprocessable("invalid_phone", "phoneNumber is not a valid phone number");
         }
+        // Non-geographic numbers (+800 freephone, +882 networks, ...) have no country, which the SMS fields need; without
+        // this check they failed as a malformed isoCountryCode the client never sent (found by the fuzz test).
+        if (region.equals(PhoneNumberUtil.REGION_CODE_FOR_NON_GEO_ENTITY)) {
+            throw ApiException.unprocessable("invalid_phone", "phoneNumber must be the number of a country");
+        }
         return parse(Integer.toString(number.getCountryCode()), UTIL.getNationalSignificantNumber(number), region);
     }
 

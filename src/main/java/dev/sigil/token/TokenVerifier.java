@@ -27,6 +27,12 @@ import java.util.regex.Pattern;
 public final class TokenVerifier {
     /** Longest bearer token accepted: a full token with many credentials stays well below this. */
     public static final int MAX_TOKEN_LENGTH = 16 * 1024;
+    /**
+     * RFC 7515 §7.1 compact serialization: three base64url parts joined by dots, nothing else. Nimbus trims whitespace
+     * and control characters around a token before parsing, so without this check {@code "\0" + token} verified as
+     * {@code token} (found by TokenVerifierFuzzTest).
+     */
+    private static final Pattern COMPACT_JWS = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
 
     /**
      * RFC 7515 §3.1, §2: three base64url parts without padding. Nimbus's decoder skips characters outside the
