@@ -27,6 +27,11 @@ public final class HttpServer {
     public static final int MIN_REQUEST_DATA_RATE = 1024;
     /** Open connections beyond this wait in the kernel's accept queue: file descriptors stay bounded. */
     public static final int MAX_CONNECTIONS = 10_000;
+    /**
+     * While draining, a connection idle this long is closed. Jetty's default (1 s) also cut off an in-flight
+     * request whose client paused mid-body for a second before SIGTERM came.
+     */
+    public static final int SHUTDOWN_IDLE_TIMEOUT_MS = 5_000;
     /** How long SIGTERM waits for in-flight requests. */
     public static final int DRAIN_TIMEOUT_MS = 20_000;
 
@@ -76,6 +81,7 @@ public final class HttpServer {
         for (var connector : javalin.jettyServer().server().getConnectors()) {
             if (connector instanceof ServerConnector sc) {
                 sc.setIdleTimeout(IDLE_TIMEOUT_MS);
+                sc.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT_MS);
             }
         }
         return new HttpServer(javalin);

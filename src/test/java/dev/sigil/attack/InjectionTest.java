@@ -60,6 +60,8 @@ class InjectionTest {
     static void start() {
         server = TestServer.start(MutableClock.startingNow(), Config::inDevMode);
         sdk = new SdkClient(server, server.createEnvironment());
+        // These attacks are not about the rate limits, and the test clock stands still.
+        server.liftRateLimits(sdk.environmentId());
         server.patchEnvironment(sdk.environmentId(), Json.writeString(Map.of("settings", Map.of("security", Map.of(
                 "externalAuth", Map.of("enabled", true, "iss", "https://auth.example.com/", "aud", "app",
                         "jwksUrl", "http://127.0.0.1:9/jwks.json"))))));

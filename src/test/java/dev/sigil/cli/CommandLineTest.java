@@ -85,9 +85,13 @@ class CommandLineTest {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(20_000);
             OutputStream out = socket.getOutputStream();
-            // A request whose body is still arriving when SIGTERM comes.
+            // A request whose body is still arriving when SIGTERM comes. The first part is large enough that the
+            // pause stays above the server's minimum body data rate (HttpServer.MIN_REQUEST_DATA_RATE).
+            String head = "{\"name\":" + " ".repeat(8 * 1024);
+            String tail = "\"drain\"}";
             out.write(("POST /api/v0/admin/environments HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + ADMIN_TOKEN
-                    + "\r\nContent-Type: application/json\r\nContent-Length: 16\r\n\r\n{\"name\":").getBytes(StandardCharsets.UTF_8));
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + (head.length() + tail.length())
+                    + "\r\n\r\n" + head).getBytes(StandardCharsets.UTF_8));
             out.flush();
             // Time for the server to parse the head and dispatch the request: only a dispatched request is in
             // flight for the graceful stop (a connection still parsing its head is simply closed). 300 ms was
@@ -95,7 +99,7 @@ class CommandLineTest {
             Thread.sleep(1_500);
             serve.destroy();
             Thread.sleep(300);
-            out.write("\"drain\"}".getBytes(StandardCharsets.UTF_8));
+            out.write(tail.getBytes(StandardCharsets.UTF_8));
             out.flush();
             String statusLine = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8)).readLine();
             assertThat(statusLine).isEqualTo("HTTP/1.1 201 Created");

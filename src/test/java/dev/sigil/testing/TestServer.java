@@ -134,6 +134,17 @@ public final class TestServer implements AutoCloseable {
                 "verificationsPerIpPerMinute":1000}}}}""");
     }
 
+    /**
+     * Lifts every rate limit of the environment: for classes that play many requests from one address on a clock
+     * that stands still and test something other than the limits (the attack suites).
+     */
+    public void liftRateLimits(String environmentId) {
+        patchEnvironment(environmentId, """
+                {"settings":{"sigil":{"rateLimits":{"noncesPerIpPerMinute":1000000,"signInsPerIpPerMinute":1000000,
+                "verificationsPerIpPerMinute":1000000,"verificationsPerIdentifierPerHour":1000000,
+                "refreshesPerSessionPerMinute":1000000,"adminRequestsPerTokenPerMinute":1000000}}}}""");
+    }
+
     @Override
     public void close() {
         app.close();
