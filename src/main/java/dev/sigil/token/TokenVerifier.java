@@ -3,6 +3,7 @@ package dev.sigil.token;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.JWSVerifier;
 import dev.sigil.http.ApiException;
 import dev.sigil.http.Json;
@@ -59,6 +60,9 @@ public final class TokenVerifier {
         } catch (ParseException e) {
             throw ApiException.unauthorized("malformed token");
         }
+        if (!isCanonical(jws.getParsedParts())) {
+            throw ApiException.unauthorized("malformed token");
+        }
         if (!JWSAlgorithm.RS256.equals(jws.getHeader().getAlgorithm())) {
             throw ApiException.unauthorized("token algorithm not accepted");
         }
@@ -79,6 +83,19 @@ public final class TokenVerifier {
             throw ApiException.unauthorized("invalid token signature");
         }
         return checkClaims(environmentId, kid, jws.getPayload().toString());
+    }
+
+    /**
+     * Each part must be the one base64url spelling of its bytes. The last character of a part can carry unused low
+     * bits, and decoders ignore them, so without this a token had several spellings with the same signature.
+     */
+    private static boolean isCanonical(Base64URL[] parts) {
+        for (Base64URL part : parts) {
+            if (!Base64URL.encode(part.decode()).toString().equals(part.toString())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private VerifiedToken checkClaims(String environmentId, String kid, String payload) {

@@ -269,7 +269,8 @@ class JwtAttackTest {
         assertRefused(parts[0], "malformed token", genuine);
         assertRefused(genuine + ".", "malformed token", genuine);
         assertRefused(genuine + "." + parts[2], "malformed token", genuine);
-        assertRefused(parts[0] + "." + parts[1] + "." + parts[2].substring(0, parts[2].length() - 4), "invalid token signature", genuine);
+        // Two characters fewer leave whole bytes (340 characters = 255 bytes): a well-formed, wrong signature.
+        assertRefused(parts[0] + "." + parts[1] + "." + parts[2].substring(0, parts[2].length() - 2), "invalid token signature", genuine);
         assertRefused(parts[0] + "." + parts[1] + "." + parts[2] + "AAAA", "invalid token signature", genuine);
         assertRefused(parts[0] + "." + parts[1] + "." + parts[2] + "==", "malformed token", genuine);
         assertRefused(parts[0] + "=." + parts[1] + "." + parts[2], "malformed token", genuine);
@@ -278,6 +279,15 @@ class JwtAttackTest {
         assertRefused(parts[0] + "." + parts[1] + "." + parts[2].substring(0, 10) + "\u00e9" + parts[2].substring(10),
                 "malformed token", genuine);
         assertRefused(parts[0] + "." + parts[1] + "." + parts[2].substring(0, 10) + "+/" + parts[2].substring(10),
+                "malformed token", genuine);
+        // The signature's last character carries 4 unused bits (256 bytes = 342 characters): changing only those
+        // spells the same signature bytes differently, which decoders accept unless the spelling is checked.
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        int last = alphabet.indexOf(parts[2].charAt(parts[2].length() - 1));
+        char respelt = alphabet.charAt((last & 0b110000) | ((last + 1) & 0b001111));
+        assertThat(new com.nimbusds.jose.util.Base64URL(parts[2].substring(0, parts[2].length() - 1) + respelt).decode())
+                .isEqualTo(new com.nimbusds.jose.util.Base64URL(parts[2]).decode());
+        assertRefused(parts[0] + "." + parts[1] + "." + parts[2].substring(0, parts[2].length() - 1) + respelt,
                 "malformed token", genuine);
     }
 
