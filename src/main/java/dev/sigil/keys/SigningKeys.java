@@ -41,6 +41,9 @@ public final class SigningKeys {
     public static final int RSA_BITS = 2048;
     static final Duration RING_TTL = Duration.ofSeconds(5);
     static final Duration UNKNOWN_KID_RELOAD_INTERVAL = Duration.ofSeconds(1);
+    /** The shape of every kid Sigil generates (a random UUID). */
+    private static final java.util.regex.Pattern KID =
+            java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private final SigningKeyStore store;
     private final MasterKey masterKey;
@@ -124,6 +127,10 @@ public final class SigningKeys {
         // A kid the ring lacks may be a key another node just rotated in: its tokens must verify here at once.
         // Reloading the whole ring is throttled; within the throttle a primary-key lookup of that one kid decides,
         // so random kids cost one cheap query and never a ring reload.
+        if (key.isEmpty() && !KID.matcher(kid).matches()) {
+            // Not a kid Sigil ever makes (they are UUIDs): no query for it, and no NUL for PostgreSQL to refuse.
+            return Optional.empty();
+        }
         if (key.isEmpty() && (ring.loadedAt().plus(UNKNOWN_KID_RELOAD_INTERVAL).isBefore(now)
                 || store.isLive(environmentId, kid, now))) {
             ring = reload(environmentId);
