@@ -2,19 +2,22 @@
 // suite's code: @dynamic-labs/sdk-api-core + ethers), and report throughput and latency.
 //
 //   SIGIL_URL=… node bench/signin-load.mjs wallet <environmentId> [seconds] [workers]
-//   SIGIL_URL=… SIGIL_ADMIN_TOKEN=… node bench/signin-load.mjs email <environmentId> [seconds] [workers]
+//   SIGIL_URL=… SIGIL_DEV_LOG=<server log> node bench/signin-load.mjs email <environmentId> [seconds] [workers]
 //
 // wallet: GET /nonce, sign the message (EIP-191, in this process), POST /wallets/signin: a new user each time.
-// email:  POST /emailVerifications/create, read the code from `sigil dev`'s outbox (admin API), POST
+// email:  POST /emailVerifications/create, read the code from the console line `sigil dev` prints (its log file,
+//         SIGIL_DEV_LOG; the dev outbox endpoint would be polled far past the operator token's rate limit), POST
 //         /emailVerifications/signin: a new user each time. Latency is reported per server call; the client's
-//         own work (signing, outbox polling) is excluded from it but bounds the throughput.
-import { API_BASE, APP_ORIGIN, ADMIN_TOKEN, SIGIL_URL, newWallet, signInMessage, verifyRequestFor } from '../interop/lib/sigil.mjs';
+//         own work (signing, reading the log) is excluded from it but bounds the throughput.
+import { openSync, readSync } from 'node:fs';
+import { API_BASE, APP_ORIGIN, SIGIL_URL, newWallet, signInMessage, verifyRequestFor } from '../interop/lib/sigil.mjs';
 
 const [mode, environmentId] = process.argv.slice(2, 4);
 const seconds = Number(process.argv[4] ?? 30);
 const workers = Number(process.argv[5] ?? 16);
-if (!SIGIL_URL || !environmentId || !['wallet', 'email'].includes(mode) || (mode === 'email' && !ADMIN_TOKEN)) {
-  console.error('usage: SIGIL_URL=… [SIGIL_ADMIN_TOKEN=…] node bench/signin-load.mjs wallet|email <environmentId> [seconds] [workers]');
+const devLog = process.env.SIGIL_DEV_LOG;
+if (!SIGIL_URL || !environmentId || !['wallet', 'email'].includes(mode) || (mode === 'email' && !devLog)) {
+  console.error('usage: SIGIL_URL=… [SIGIL_DEV_LOG=…] node bench/signin-load.mjs wallet|email <environmentId> [seconds] [workers]');
   process.exit(2);
 }
 const sdk = `${API_BASE}/sdk/${environmentId}`;
@@ -44,16 +47,35 @@ async function walletSignIn() {
   if (typeof signedIn.minifiedJwt !== 'string') throw new Error('no token');
 }
 
-async function codeFor(email) {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const { messages } = await (await fetch(`${API_BASE}/admin/environments/${environmentId}/dev/outbox`, {
-      headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
-    })).json();
-    const message = messages.find((m) => m.to === email);
-    if (message) return message.code;
-    await new Promise((resolve) => setTimeout(resolve, 5));
+// Codes as `sigil dev` prints them: "[sigil dev] email code for <address> (environment <id>): <code>".
+const codes = new Map();
+const CODE_LINE = /\[sigil dev\] email code for (\S+) \(environment [^)]+\): (\d+)/g;
+let logFd;
+let logOffset = 0;
+let logRest = '';
+function readNewLogLines() {
+  logFd ??= openSync(devLog, 'r');
+  const buffer = Buffer.alloc(1 << 20);
+  for (let n; (n = readSync(logFd, buffer, 0, buffer.length, logOffset)) > 0;) {
+    logOffset += n;
+    const text = logRest + buffer.toString('utf8', 0, n);
+    const cut = text.lastIndexOf('\n') + 1;
+    logRest = text.slice(cut);
+    for (const [, address, code] of text.slice(0, cut).matchAll(CODE_LINE)) codes.set(address, code);
   }
-  throw new Error(`no code for ${email} in the dev outbox`);
+}
+
+async function codeFor(email) {
+  for (let attempt = 0; attempt < 2000; attempt++) {
+    readNewLogLines();
+    const code = codes.get(email);
+    if (code) {
+      codes.delete(email);
+      return code;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  throw new Error(`no code for ${email} in ${devLog}`);
 }
 
 let counter = 0;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sign-in benchmark: wallet sign-in (nonce + sign + /wallets/signin) and email sign-in (create + code from the
-# dev outbox + /emailVerifications/signin), each a new user, against `bin/sigil dev` pinned to one core, the
+# line `sigil dev` prints + /emailVerifications/signin), each a new user, against `bin/sigil dev` pinned to one core, the
 # Node client (Dynamic's client code from the interop suite) on the other.
 #
 #   bash bench/signin.sh            # SQLite (default)
@@ -84,11 +84,11 @@ results="bench/results/signin-$database-$(date -u +%Y%m%dT%H%M%SZ).txt"
 status=0
 for mode in wallet email; do
   # Warm-up, then the measured run; CPU seconds of the server over the measured run.
-  SIGIL_URL="$url" SIGIL_ADMIN_TOKEN="$admin_token" taskset -c "$client_cpu" \
+  SIGIL_URL="$url" SIGIL_DEV_LOG="$data_dir/server.log" taskset -c "$client_cpu" \
     node bench/signin-load.mjs "$mode" "$environment_id" 10 "$workers" >/dev/null || true
   before="$(cpu_ticks "$server_pid")"
   started="$(date +%s.%N)"
-  SIGIL_URL="$url" SIGIL_ADMIN_TOKEN="$admin_token" taskset -c "$client_cpu" \
+  SIGIL_URL="$url" SIGIL_DEV_LOG="$data_dir/server.log" taskset -c "$client_cpu" \
     node bench/signin-load.mjs "$mode" "$environment_id" "$duration" "$workers" | tee -a "$results" || status=1
   after="$(cpu_ticks "$server_pid")"
   awk -v a="$before" -v b="$after" -v s="$started" -v e="$(date +%s.%N)" -v hz="$(getconf CLK_TCK)" \
