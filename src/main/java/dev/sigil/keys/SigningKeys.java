@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
  * Per-environment RSA signing keys: created with the environment, rotated on demand, published as JWKS.
@@ -35,15 +36,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Keys are cached per environment as an immutable {@link KeyRing}. A ring is reloaded from the database
  * when older than {@link #RING_TTL} (so a rotation on another node is picked up) and when a token names a
  * kid the ring does not know but the database does (so a key another node just rotated in verifies here on the
- * first request; random kids cost one primary-key lookup, never a reload). A rotated key keeps verifying until no token it signed can be alive.
+ * first request; random kids cost one primary-key lookup, never a reload). A rotated key keeps verifying until
+ * no token it signed can be alive.
  */
 public final class SigningKeys {
     public static final int RSA_BITS = 2048;
     static final Duration RING_TTL = Duration.ofSeconds(5);
     static final Duration UNKNOWN_KID_RELOAD_INTERVAL = Duration.ofSeconds(1);
     /** The shape of every kid Sigil generates (a random UUID). */
-    private static final java.util.regex.Pattern KID =
-            java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final Pattern KID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private final SigningKeyStore store;
     private final MasterKey masterKey;
