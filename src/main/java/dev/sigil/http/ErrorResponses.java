@@ -1,5 +1,6 @@
 package dev.sigil.http;
 
+import dev.sigil.store.DatabaseFailures;
 import org.eclipse.jetty.http.BadMessageException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -13,10 +14,12 @@ import java.util.Map;
 /**
  * The one place that decides what an error looks like on the wire: {@code {"error": "..."}} plus {@code code}
  * for 404 and 422, as the spec's error list says. Unexpected failures become a bare 500 and are logged here;
- * nothing of them (stack, SQL) reaches the client.
+ * nothing of them (stack, SQL) reaches the client. A database that cannot serve now is a 503 with {@code Retry-After}.
  */
 public final class ErrorResponses {
     private static final Logger log = LoggerFactory.getLogger(ErrorResponses.class);
+    /** A request the database could not serve (busy, unreachable) is a 503 the client may retry after this. */
+    public static final int DATABASE_RETRY_AFTER_SECONDS = 1;
 
     private ErrorResponses() {
     }
@@ -38,6 +41,15 @@ public final class ErrorResponses {
             write(ctx, e.getCode(), e.getCode() == 408 ? "request body arrived too slowly" : "bad request", null);
         });
         routes.exception(Exception.class, (e, ctx) -> {
+            var unavailable = DatabaseFailures.unavailable(e);
+            if (unavailable.isPresent()) {
+                // Not a bug: overload or an outage. Only the driver's message is logged (Jdbi's carries bound values).
+                log.warn("database unavailable on {} {}: {}", ctx.method(), ctx.endpoint() == null ? ctx.path() : ctx.endpoint().path,
+                        unavailable.get().getMessage());
+                ctx.header("Retry-After", Long.toString(DATABASE_RETRY_AFTER_SECONDS));
+                write(ctx, 503, "database unavailable", null);
+                return;
+            }
             log.error("unexpected failure on {} {}", ctx.method(), ctx.endpoint() == null ? ctx.path() : ctx.endpoint().path, e);
             write(ctx, 500, "internal error", null);
         });

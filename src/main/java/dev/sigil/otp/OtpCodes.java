@@ -120,7 +120,7 @@ public final class OtpCodes {
         if (hasher.matches(id, code, v.codeHash())) {
             return v;
         }
-        int counted = jdbi.withHandle(h -> h.createUpdate("""
+        int counted = jdbi.inTransaction(h -> h.createUpdate("""
                         UPDATE otp_verifications SET attempts = attempts + 1
                         WHERE id = :id AND code_hash = :hash AND attempts < :max""")
                 .bind("id", id).bind("hash", v.codeHash()).bind("max", settings.maxAttempts())

@@ -60,7 +60,7 @@ public final class Outbox {
      */
     List<Claimed> claimDue(int limit) {
         long now = clock.instant().toEpochMilli();
-        return jdbi.withHandle(h -> {
+        return jdbi.inTransaction(h -> {
             // Expired messages are never sent (their code is dead); the store's Sweeper deletes them.
             List<Map<String, Object>> due = h.createQuery("""
                             SELECT id, attempts, payload_enc FROM otp_outbox
@@ -87,14 +87,14 @@ public final class Outbox {
     }
 
     void delivered(String id) {
-        jdbi.useHandle(h -> h.createUpdate("DELETE FROM otp_outbox WHERE id = :id").bind("id", id).execute());
+        jdbi.useTransaction(h -> h.createUpdate("DELETE FROM otp_outbox WHERE id = :id").bind("id", id).execute());
     }
 
     /** Exponential backoff: 1 s, 2 s, 4 s ... capped at {@link #MAX_BACKOFF}; the claim is released. */
     void failed(String id, int attemptsBefore) {
         long delay = Math.min(MAX_BACKOFF.toMillis(), 1000L << Math.min(attemptsBefore, 20));
         long next = clock.instant().toEpochMilli() + delay;
-        jdbi.useHandle(h -> h.createUpdate("""
+        jdbi.useTransaction(h -> h.createUpdate("""
                         UPDATE otp_outbox SET attempts = attempts + 1, next_attempt_at = :next, claimed_until = NULL
                         WHERE id = :id""")
                 .bind("id", id).bind("next", next).execute());

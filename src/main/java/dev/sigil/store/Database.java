@@ -12,6 +12,10 @@ import java.util.Optional;
 /**
  * The one database of a Sigil process: a Hikari pool, Flyway migrations (a folder per vendor) and the Jdbi
  * everything else uses. SQLite in the data directory unless a PostgreSQL URL is given.
+ *
+ * <p>On SQLite, write only inside a transaction ({@code jdbi.useTransaction}), even a single statement:
+ * transactions queue for SQLite's one write lock in Java ({@link SqliteWriterQueue}); a write outside one waits
+ * inside SQLite, holding a virtual thread's carrier, and can stall the writer it waits for.
  */
 public final class Database implements AutoCloseable {
     public enum Vendor { SQLITE, POSTGRESQL }
@@ -24,6 +28,9 @@ public final class Database implements AutoCloseable {
         this.vendor = vendor;
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
+        if (vendor == Vendor.SQLITE) {
+            jdbi.setTransactionHandler(new SqliteWriterQueue(jdbi.getTransactionHandler()));
+        }
     }
 
     /** Opens (and migrates) PostgreSQL when {@code postgresUrl} is present, else the SQLite file {@code sqliteFile}. */

@@ -116,7 +116,7 @@ public final class Sweeper implements AutoCloseable {
         int total = 0;
         int batch;
         do {
-            batch = jdbi.withHandle(h -> h.createUpdate(sql).bind("cutoff", cutoff).execute());
+            batch = jdbi.inTransaction(h -> h.createUpdate(sql).bind("cutoff", cutoff).execute());
             total += batch;
             if (batch == BATCH) {
                 pause();

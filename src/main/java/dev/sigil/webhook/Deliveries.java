@@ -106,7 +106,7 @@ public final class Deliveries {
     /** Claims up to {@code limit} due deliveries, earliest events first, never two of one user to one endpoint. */
     List<Claimed> claimDue(int limit) {
         long now = clock.instant().toEpochMilli();
-        return jdbi.withHandle(h -> {
+        return jdbi.inTransaction(h -> {
             List<Map<String, Object>> due = h.createQuery("""
                             SELECT d.id, d.webhook_id, d.event_id, d.attempts, e.payload
                             FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_id
