@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Load benchmark of POST /api/v0/sdk/{env}/refresh (the hot path: verify an RS256 token, check the session
 # row, sign two fresh RS256 tokens). Server pinned to core 0, wrk (1 thread, 16 connections) to core 1:
-# first at saturation (closed loop), then at a fixed rate of BENCH_FIXED_RATE_PERCENT of that with hey.
+# first at saturation (closed loop), then open-loop at BENCH_FIXED_RATE_PERCENT of that rate (bench/open-loop.mjs).
 #
 #   bash bench/refresh.sh            # SQLite (default)
 #   bash bench/refresh.sh postgres   # PostgreSQL on 127.0.0.1:5432 (user postgres), in a fresh database
@@ -43,10 +43,10 @@ if [[ -z "${JAVA_HOME:-}" && -d /usr/lib/jvm/temurin-25-jdk-amd64 ]]; then
   export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
 fi
 
-if ! command -v wrk >/dev/null 2>&1 || ! command -v hey >/dev/null 2>&1; then
-  echo "bench: installing wrk and hey" >&2
+if ! command -v wrk >/dev/null 2>&1; then
+  echo "bench: installing wrk" >&2
   apt-get update
-  apt-get install -y wrk hey
+  apt-get install -y wrk
 fi
 
 if [[ ! -d interop/node_modules ]]; then
@@ -190,22 +190,15 @@ saturated="$(grep '^RESULT' "$results" | tail -1 | sed -n 's/.*requests_per_s=\(
 if [[ "$fixed_rate_percent" -gt 0 && -n "$saturated" ]]; then
   rate=$((saturated * fixed_rate_percent / 100))
   echo "bench: fixed rate $rate requests/s ($fixed_rate_percent % of $saturated) for $duration" >&2
-  # hey: $connections workers, each held to rate/connections requests per second (one session's token).
-  fixed="$(taskset -c "$client_cpu" hey -z "$duration" -c "$connections" \
-    -q "$(awk -v r="$rate" -v c="$connections" 'BEGIN {printf "%.2f", r / c}')" -m POST \
-    -H "Authorization: Bearer $(head -1 "$tokens")" -H "Origin: http://localhost:3000" -T application/json \
-    "$refresh_url")"
+  # Open loop at a constant rate (bench/open-loop.mjs): latency from when each request was due.
   {
-    echo "---- fixed rate: $rate requests/s ($fixed_rate_percent % of saturation), hey, $connections workers ----"
-    echo "$fixed" | grep -E 'Requests/sec|Slowest|Average|  (50|90|99)% in| responses'
-    p99="$(echo "$fixed" | sed -n 's/.*99% in \([0-9.]*\) secs.*/\1/p')"
-    echo "FIXED_RATE requests_per_s=$(echo "$fixed" | sed -n 's/.*Requests\/sec:[[:space:]]*\([0-9.]*\).*/\1/p') p99_ms=$(awk -v s="$p99" 'BEGIN {printf "%.2f", s * 1000}')"
+    echo "---- fixed rate: $rate requests/s ($fixed_rate_percent % of saturation), open loop, evenly spaced ----"
+    SIGIL_BENCH_TOKENS="$tokens" taskset -c "$client_cpu" node bench/open-loop.mjs "$refresh_url" "$rate" "${duration%s}"
   } | tee -a "$results"
 fi
 {
-  echo "note:        wrk is closed-loop: its latency is latency at saturation. The fixed-rate run paces each"
-  echo "             hey worker; a worker that falls behind waits (some coordinated omission), so its p99 is a"
-  echo "             lower bound when answers are slower than the pace."
+  echo "note:        wrk is closed-loop: its latency is latency at saturation. The fixed-rate run is open-loop"
+  echo "             (requests sent when due, latency counted from then), so a stall counts in full."
 } | tee -a "$results"
 echo "bench: saved $results" >&2
 

@@ -1,0 +1,109 @@
+// Open-loop load at a constant rate, the model of wrk2: request i is due at start + i / rate whether or not
+// earlier answers have come back, and its latency is counted from when it was due. A server that stalls shows
+// up in the percentiles instead of slowing the client down (no coordinated omission), and requests are spread
+// evenly instead of leaving in bursts (hey's workers all tick at the same instant: with 16 of them, the last
+// request of each burst waited for the 15 before it, which was most of the "latency at 70 %").
+//
+//   SIGIL_BENCH_TOKENS=tokens.txt node bench/open-loop.mjs <refresh URL> <requests/s> <seconds>
+//
+// POSTs to the URL with `Authorization: Bearer <token>` (the file's minifiedJwts in turn), `Origin`
+// (SIGIL_BENCH_ORIGIN, default http://localhost:3000) and `Content-Type: application/json`, over at most
+// BENCH_CONNECTIONS (64) keep-alive connections; BENCH_TIMELINE=1 adds percentiles per second. Prints the
+// achieved rate, percentiles, the client's own event-loop stalls and errors, and a line
+// `OPEN_LOOP requests_per_s=… p50_ms=… p90_ms=… p99_ms=… p999_ms=… max_ms=… errors=…`. Exits 1 on any error.
+import fs from 'node:fs';
+import http from 'node:http';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+
+const [url, rateArg, secondsArg] = process.argv.slice(2);
+const rate = Number(rateArg);
+const seconds = Number(secondsArg);
+if (!url || !(rate > 0) || !(seconds > 0) || !process.env.SIGIL_BENCH_TOKENS) {
+  console.error('usage: SIGIL_BENCH_TOKENS=file node bench/open-loop.mjs <url> <requests/s> <seconds>');
+  process.exit(2);
+}
+const tokens = fs.readFileSync(process.env.SIGIL_BENCH_TOKENS, 'utf8').split('\n').filter(Boolean);
+const origin = process.env.SIGIL_BENCH_ORIGIN ?? 'http://localhost:3000';
+const target = new URL(url);
+const agent = new http.Agent({ keepAlive: true, maxSockets: Number(process.env.BENCH_CONNECTIONS ?? 64) });
+
+const total = Math.round(rate * seconds);
+const interval = 1000 / rate;
+const start = performance.now() + 100;
+const latencies = new Float64Array(total);
+let sent = 0;
+let answered = 0;
+let errors = 0;
+let firstError;
+// The client's own stalls (its GC, its event loop) would read as server latency: measured and printed.
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
+
+function dueAt(i) {
+  return start + i * interval;
+}
+
+function settle(i, failure) {
+  latencies[i] = performance.now() - dueAt(i);
+  if (failure !== undefined) {
+    errors++;
+    firstError ??= failure;
+  }
+  if (++answered === total) {
+    report();
+  }
+}
+
+function fire(i) {
+  const req = http.request({
+    agent, host: target.hostname, port: target.port, path: target.pathname + target.search, method: 'POST',
+    headers: {
+      authorization: `Bearer ${tokens[i % tokens.length]}`, origin, 'content-type': 'application/json',
+      'content-length': 0,
+    },
+  }, (res) => {
+    res.resume();
+    res.on('end', () => settle(i, res.statusCode === 200 ? undefined : `HTTP ${res.statusCode}`));
+  });
+  req.on('error', (e) => settle(i, e.message));
+  req.end();
+}
+
+function pump() {
+  const now = performance.now();
+  while (sent < total && dueAt(sent) <= now) {
+    fire(sent++);
+  }
+  if (sent < total) {
+    setTimeout(pump, Math.max(0, dueAt(sent) - performance.now()));
+  }
+}
+
+function report() {
+  const elapsed = (performance.now() - start) / 1000;
+  const sorted = Array.from(latencies).sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))].toFixed(2);
+  console.log(`requests:       ${total} due at ${rate}/s over ${seconds} s, answered in ${elapsed.toFixed(1)} s`);
+  console.log(`requests/s:     ${(total / elapsed).toFixed(0)}`);
+  console.log(`latency p50:    ${at(0.5)} ms (from when each request was due)`);
+  console.log(`latency p90:    ${at(0.9)} ms`);
+  console.log(`latency p99:    ${at(0.99)} ms`);
+  console.log(`latency p99.9:  ${at(0.999)} ms`);
+  console.log(`latency max:    ${sorted[sorted.length - 1].toFixed(2)} ms`);
+  console.log(`client stalls:  event-loop delay p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms`);
+  console.log(`errors:         ${errors}${firstError ? ` (first: ${firstError})` : ''}`);
+  console.log(`OPEN_LOOP requests_per_s=${(total / elapsed).toFixed(0)} p50_ms=${at(0.5)} p90_ms=${at(0.9)} `
+    + `p99_ms=${at(0.99)} p999_ms=${at(0.999)} max_ms=${sorted[sorted.length - 1].toFixed(2)} errors=${errors}`);
+  if (process.env.BENCH_TIMELINE) {
+    // Per second of due time: where in the run the slow answers were.
+    for (let from = 0; from < total; from += Math.round(rate)) {
+      const second = Array.from(latencies.subarray(from, Math.min(total, from + Math.round(rate)))).sort((a, b) => a - b);
+      console.log(`  s=${Math.round(from / rate)} p50 ${second[Math.floor(second.length / 2)].toFixed(1)}`
+        + ` p99 ${second[Math.floor(second.length * 0.99)].toFixed(1)} max ${second[second.length - 1].toFixed(1)} ms`);
+    }
+  }
+  agent.destroy();
+  process.exitCode = errors > 0 ? 1 : 0;
+}
+
+setTimeout(pump, 100);
