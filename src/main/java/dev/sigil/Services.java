@@ -86,7 +86,7 @@ public final class Services implements AutoCloseable {
                 new TokenVerifier(keys, issuer, clock), rateLimiter, clock);
         this.nonces = new Nonces(database.jdbi(), random, clock);
         WalletProofs walletProofs = new WalletProofs(clock);
-        this.walletSignIn = new WalletSignIn(database.jdbi(), nonces, users, sessions, walletProofs);
+        this.walletSignIn = new WalletSignIn(database.jdbi(), nonces, users, sessions, walletProofs, rateLimiter);
         this.walletLinks = new WalletLinks(database.jdbi(), nonces, users, sessions, walletProofs);
         this.externalAuthSignIn = new ExternalAuthSignIn(database.jdbi(),
                 new ExternalTokenVerifier(new RemoteJwks(clock), clock), users, sessions);

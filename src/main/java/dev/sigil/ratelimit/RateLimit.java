@@ -16,6 +16,11 @@ public enum RateLimit {
     VERIFICATIONS_PER_IDENTIFIER("verification-id", "verificationsPerIdentifierPerHour", 10, Duration.ofHours(1)),
     /** Wallet, email, SMS and external-JWT sign-in: slows code guessing and signature spraying. */
     SIGN_INS_PER_IP("signin-ip", "signInsPerIpPerMinute", 30, Duration.ofMinutes(1)),
+    /**
+     * Wallet sign-ins per wallet, so a script rotating IPs cannot mint sessions from one wallet without end.
+     * Counted once the signature checks out: only the wallet's owner can spend its budget.
+     */
+    SIGN_INS_PER_WALLET("signin-wallet", "signInsPerWalletPerHour", 60, Duration.ofHours(1)),
     /** {@code POST /refresh} per session: a stolen or looping client cannot mint tokens without end. */
     REFRESHES_PER_SESSION("refresh-session", "refreshesPerSessionPerMinute", 60, Duration.ofMinutes(1)),
     /** The admin API per token (operator token or API token id). */

@@ -29,7 +29,7 @@ public final class UserService {
     /** A wallet as presented at sign-in. {@code chain} is the VC chain name ({@code eip155}). */
     public record Wallet(String chain, String address, String walletName, String walletProvider) {
         /** Canonical identity: EVM addresses are case-insensitive (EIP-55 case is only a checksum). */
-        String identifierKey() {
+        public String identifierKey() {
             return chain + ":" + ("eip155".equals(chain) ? address.toLowerCase(Locale.ROOT) : address);
         }
     }

@@ -2,6 +2,8 @@ package dev.sigil.wallet;
 
 import dev.sigil.environment.Environment;
 import dev.sigil.http.ApiException;
+import dev.sigil.ratelimit.RateLimit;
+import dev.sigil.ratelimit.RateLimiter;
 import dev.sigil.session.Session;
 import dev.sigil.session.SessionService;
 import dev.sigil.session.VerifyResponse;
@@ -27,17 +29,22 @@ public final class WalletSignIn {
     private final UserService users;
     private final SessionService sessions;
     private final WalletProofs proofs;
+    private final RateLimiter limiter;
 
-    public WalletSignIn(Jdbi jdbi, Nonces nonces, UserService users, SessionService sessions, WalletProofs proofs) {
+    public WalletSignIn(Jdbi jdbi, Nonces nonces, UserService users, SessionService sessions, WalletProofs proofs,
+                        RateLimiter limiter) {
         this.jdbi = jdbi;
         this.nonces = nonces;
         this.users = users;
         this.sessions = sessions;
         this.proofs = proofs;
+        this.limiter = limiter;
     }
 
     public VerifyResponse signIn(Environment env, VerifyRequest request, String audience) {
         WalletProofs.Proof proof = proofs.check(env, request);
+        // After the proof: a refused signature never counts, and a limited sign-in leaves its nonce unused.
+        limiter.check(env, RateLimit.SIGN_INS_PER_WALLET, proof.wallet().identifierKey());
         Opened opened = openSession(env, proof, request.sessionPublicKey());
         return jdbi.withHandle(h -> sessions.respond(h, env, opened.session(), opened.newUser(), audience));
     }

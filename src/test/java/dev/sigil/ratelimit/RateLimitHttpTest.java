@@ -166,6 +166,26 @@ class RateLimitHttpTest {
     }
 
     @Test
+    void signInsPerWalletTripForThatWalletOnlyAndOnlyWithItsSignature() {
+        SdkClient sdk = environmentWith(Map.of("signInsPerWalletPerHour", 2));
+        TestWallet owner = TestWallet.random();
+        // Someone else's signatures for the owner's address are refused and do not use up the owner's budget.
+        for (int i = 0; i < 3; i++) {
+            String message = sdk.messageFor(owner, sdk.nonce());
+            Http.Response forged = sdk.post("/wallets/signin",
+                    SdkClient.verifyRequest(owner, message, TestWallet.random().sign(message)));
+            assertThat(forged.status()).as(forged.toString()).isEqualTo(422);
+        }
+        assertThat(sdk.signInResponse(owner, "/wallets/signin").status()).isEqualTo(200);
+        assertThat(sdk.signInResponse(owner, "/verify").status()).isEqualTo(200);
+        // 2 per hour: one every 30 minutes.
+        assertLimited(sdk.signInResponse(owner, "/wallets/signin"), 1800);
+        assertThat(sdk.signInResponse(TestWallet.random(), "/wallets/signin").status()).isEqualTo(200);
+        server.clock.advance(Duration.ofMinutes(30));
+        assertThat(sdk.signInResponse(owner, "/wallets/signin").status()).isEqualTo(200);
+    }
+
+    @Test
     void refreshesPerSessionTripForThatSessionOnly() {
         SdkClient sdk = environmentWith(Map.of("refreshesPerSessionPerMinute", 2));
         String first = sdk.signIn(TestWallet.random()).get("minifiedJwt").asString();

@@ -142,7 +142,8 @@ public final class TestServer implements AutoCloseable {
         patchEnvironment(environmentId, """
                 {"settings":{"sigil":{"rateLimits":{"noncesPerIpPerMinute":1000000,"signInsPerIpPerMinute":1000000,
                 "verificationsPerIpPerMinute":1000000,"verificationsPerIdentifierPerHour":1000000,
-                "refreshesPerSessionPerMinute":1000000,"adminRequestsPerTokenPerMinute":1000000}}}}""");
+                "refreshesPerSessionPerMinute":1000000,"adminRequestsPerTokenPerMinute":1000000,
+                "signInsPerWalletPerHour":1000000}}}}""");
     }
 
     @Override
