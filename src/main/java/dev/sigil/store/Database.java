@@ -7,6 +7,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.sqlite.SQLiteConfig;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -20,6 +21,9 @@ import java.util.Optional;
 public final class Database implements AutoCloseable {
     public enum Vendor { SQLITE, POSTGRESQL }
 
+    /** How long an SQLite writer waits for the write lock, in the queue and then in SQLite, before a 503. */
+    static final Duration SQLITE_BUSY_TIMEOUT = Duration.ofSeconds(10);
+
     private final Vendor vendor;
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
@@ -29,7 +33,7 @@ public final class Database implements AutoCloseable {
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource);
         if (vendor == Vendor.SQLITE) {
-            jdbi.setTransactionHandler(new SqliteWriterQueue(jdbi.getTransactionHandler()));
+            jdbi.setTransactionHandler(new SqliteWriterQueue(jdbi.getTransactionHandler(), SQLITE_BUSY_TIMEOUT));
         }
     }
 
@@ -51,7 +55,7 @@ public final class Database implements AutoCloseable {
         // NORMAL is durable in WAL mode across process crashes; only an OS crash can lose the last commits.
         sqlite.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         sqlite.enforceForeignKeys(true);
-        sqlite.setBusyTimeout(10_000);
+        sqlite.setBusyTimeout((int) SQLITE_BUSY_TIMEOUT.toMillis());
         // Every transaction takes the write lock up front: a deferred transaction that later upgrades to a
         // writer fails at once with SQLITE_BUSY_SNAPSHOT in WAL mode instead of waiting its turn.
         sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);

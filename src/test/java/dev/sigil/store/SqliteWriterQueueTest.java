@@ -2,10 +2,13 @@ package dev.sigil.store;
 
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.LocalTransactionHandler;
+import org.jdbi.v3.core.transaction.TransactionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -15,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * SQLite writers on virtual threads: found by the soak benchmark, where the server (one core, so one carrier
@@ -57,6 +61,32 @@ class SqliteWriterQueueTest {
                     .as("the holder committed first, then every waiter")
                     .startsWith(0)
                     .hasSize(waiters + 1);
+        }
+    }
+
+    @Test
+    void aWriterThatGetsNoTurnWithinTheTimeoutFailsAsBusyNotHangs(@TempDir Path dir) throws Exception {
+        try (Database db = Database.open(Optional.empty(), dir.resolve("sigil.db"))) {
+            Jdbi jdbi = db.jdbi();
+            jdbi.setTransactionHandler(new SqliteWriterQueue(new LocalTransactionHandler(), Duration.ofMillis(200)));
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+                Future<?> holder = threads.submit(() -> {
+                    jdbi.useTransaction(h -> {
+                        holding.countDown();
+                        release.await(); // stuck in its transaction
+                    });
+                    return null;
+                });
+                holding.await();
+                assertThatThrownBy(() -> jdbi.useTransaction(h -> h.execute("SELECT 1")))
+                        .isInstanceOf(TransactionException.class)
+                        .satisfies(e -> assertThat(DatabaseFailures.unavailable(e)).as("a 503, not a 500").isPresent());
+                release.countDown();
+                holder.get();
+            }
+            jdbi.useTransaction(h -> h.execute("SELECT 1")); // and the queue works again
         }
     }
 
