@@ -86,10 +86,7 @@ class SdkRequestFuzzTest {
         sdk = new SdkClient(server, server.createEnvironment());
         // The test clock stands still, so without this every limited route would be a 429 after its first burst
         // and the fuzzer would only ever reach the rate limiter.
-        server.patchEnvironment(sdk.environmentId(), """
-                {"settings":{"sigil":{"rateLimits":{"noncesPerIpPerMinute":1000000,"signInsPerIpPerMinute":1000000,
-                "verificationsPerIpPerMinute":1000000,"verificationsPerIdentifierPerHour":1000000,
-                "refreshesPerSessionPerMinute":1000000}}}}""");
+        server.liftRateLimits(sdk.environmentId());
         signIn();
     }
 

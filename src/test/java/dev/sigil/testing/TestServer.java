@@ -2,15 +2,20 @@ package dev.sigil.testing;
 
 import dev.sigil.App;
 import dev.sigil.config.Config;
+import dev.sigil.http.Json;
+import dev.sigil.ratelimit.RateLimit;
 import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 
 /**
  * A real Sigil server on a random loopback port with its own data directory and database, driven through
@@ -136,14 +141,13 @@ public final class TestServer implements AutoCloseable {
 
     /**
      * Lifts every rate limit of the environment: for classes that play many requests from one address on a clock
-     * that stands still and test something other than the limits (the attack suites).
+     * that stands still and test something other than the limits (the attack suites, the HTTP fuzz target). Every
+     * setting of {@link RateLimit} at its largest value, so a limit added later is lifted too.
      */
     public void liftRateLimits(String environmentId) {
-        patchEnvironment(environmentId, """
-                {"settings":{"sigil":{"rateLimits":{"noncesPerIpPerMinute":1000000,"signInsPerIpPerMinute":1000000,
-                "verificationsPerIpPerMinute":1000000,"verificationsPerIdentifierPerHour":1000000,
-                "refreshesPerSessionPerMinute":1000000,"adminRequestsPerTokenPerMinute":1000000,
-                "signInsPerWalletPerHour":1000000}}}}""");
+        Map<String, Integer> unlimited = Arrays.stream(RateLimit.values())
+                .collect(Collectors.toMap(RateLimit::setting, limit -> RateLimit.MAX_SETTING));
+        patchEnvironment(environmentId, Json.writeString(Map.of("settings", Map.of("sigil", Map.of("rateLimits", unlimited)))));
     }
 
     @Override
