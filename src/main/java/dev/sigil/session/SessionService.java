@@ -93,24 +93,17 @@ public final class SessionService {
         VerifiedToken token = verifier.verify(env.id(), bearer);
         limiter.check(env, RateLimit.REFRESHES_PER_SESSION, token.sessionId());
         return jdbi.withHandle(h -> {
-            // The hot path: the block check comes with the account it reads anyway, not as a query of its own.
-            Session session = unrevokedSession(h, env, token);
-            Account account = users.account(h, env.id(), session.userId())
-                    .orElseThrow(() -> ApiException.unauthorized("session user no longer exists"));
-            if (account.user().blocked()) {
-                throw ApiException.unauthorized("user is blocked");
-            }
-            return respond(env, session, account, false, audience);
+            SessionStore.WithAccount live = liveAccount(h, env, token);
+            return respond(env, live.session(), live.account(), false, audience);
         });
     }
 
     /** GET /users: the signed-in user. */
     public Map<String, Object> currentUser(Environment env, String bearer) {
+        VerifiedToken token = verifier.verify(env.id(), bearer);
         return jdbi.withHandle(h -> {
-            Session session = liveSession(h, env, bearer);
-            Account account = users.account(h, env.id(), session.userId())
-                    .orElseThrow(() -> ApiException.unauthorized("session user no longer exists"));
-            return UserView.sdkUser(account, facts(env, account, session, false));
+            SessionStore.WithAccount live = liveAccount(h, env, token);
+            return UserView.sdkUser(live.account(), facts(env, live.account(), live.session(), false));
         });
     }
 
@@ -130,24 +123,35 @@ public final class SessionService {
 
     /** The live session a bearer token belongs to, or 401. */
     public Session liveSession(Handle h, Environment env, String bearer) {
-        Session session = unrevokedSession(h, env, verifier.verify(env.id(), bearer));
-        if (UserDirectory.isBlocked(h, env.id(), session.userId())) {
-            throw ApiException.unauthorized("user is blocked");
-        }
-        return session;
+        VerifiedToken token = verifier.verify(env.id(), bearer);
+        SessionStore.WithBlock found = store.findWithBlock(h, env.id(), token.sessionId(), token.userId())
+                .orElseThrow(() -> ApiException.unauthorized("session not found"));
+        requireLive(found.session(), found.userBlocked());
+        return found.session();
     }
 
-    /** The session a verified token names, neither revoked nor expired (its user's block not checked), or 401. */
-    private Session unrevokedSession(Handle h, Environment env, VerifiedToken token) {
-        Session session = store.find(h, env.id(), token.sessionId(), token.userId())
+    /**
+     * The live session a verified token names with its user's account, or 401: one statement, as this is the
+     * hot path (every refresh).
+     */
+    private SessionStore.WithAccount liveAccount(Handle h, Environment env, VerifiedToken token) {
+        SessionStore.WithAccount found = store.findWithAccount(h, env.id(), token.sessionId(), token.userId())
                 .orElseThrow(() -> ApiException.unauthorized("session not found"));
+        requireLive(found.session(), found.account().user().blocked());
+        return found;
+    }
+
+    /** 401 unless the session is neither revoked nor expired and its user is not blocked (checked in that order). */
+    private void requireLive(Session session, boolean userBlocked) {
         if (session.revokedAt().isPresent()) {
             throw ApiException.unauthorized("session revoked");
         }
         if (!session.isLiveAt(clock.instant())) {
             throw ApiException.unauthorized("session expired");
         }
-        return session;
+        if (userBlocked) {
+            throw ApiException.unauthorized("user is blocked");
+        }
     }
 
     /** Ends every session of a user (its tokens fail at once); for deleting the user in the same transaction. */

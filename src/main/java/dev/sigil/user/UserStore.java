@@ -167,26 +167,66 @@ public final class UserStore {
                 .bind("id", userId).bind("env", environmentId).execute();
     }
 
+    /** The users columns {@link #readUser} reads. */
+    private static final List<String> USER_COLUMNS = List.of("id", "environment_id", "last_verified_credential_id",
+            "alias", "country", "email", "first_name", "last_name", "job_title", "phone_number", "policies_consent",
+            "t_shirt_size", "team", "username", "btc_wallet", "kda_wallet", "ltc_wallet", "ckb_wallet", "kas_wallet",
+            "doge_wallet", "email_notification", "discord_notification", "newsletter_notification", "metadata", "lists",
+            "first_visit", "last_visit", "blocked_at");
+    /** The verified_credentials columns {@link #readCredential} reads. */
+    private static final List<String> CREDENTIAL_COLUMNS = List.of("id", "user_id", "environment_id", "format", "chain",
+            "identifier", "wallet_name", "wallet_provider", "sign_in_enabled", "verified_at", "last_selected_at");
+
+    /**
+     * The select list of a join that reads a user from the table named {@code table}: every column it needs, named
+     * {@code <table>_<column>} so it cannot collide with the other tables' ({@code u.id AS u_id, ...}). Read the
+     * rows back with {@code readUser(rs, table + "_")}.
+     */
+    public static String userColumns(String table) {
+        return aliased(table, USER_COLUMNS);
+    }
+
+    /** As {@link #userColumns}, for a credential read back with {@code readCredential(rs, table + "_")}. */
+    public static String credentialColumns(String table) {
+        return aliased(table, CREDENTIAL_COLUMNS);
+    }
+
+    private static String aliased(String table, List<String> columns) {
+        return String.join(", ", columns.stream().map(c -> table + "." + c + " AS " + table + "_" + c).toList());
+    }
+
     static User readUser(ResultSet rs) throws SQLException {
+        return readUser(rs, "");
+    }
+
+    /** The user of the current row, whose columns are named {@code prefix + column} (see {@link #userColumns}). */
+    public static User readUser(ResultSet rs, String prefix) throws SQLException {
         User.Profile profile = new User.Profile(
-                text(rs, "alias"), text(rs, "country"), text(rs, "email"), text(rs, "first_name"),
-                text(rs, "last_name"), text(rs, "job_title"), text(rs, "phone_number"), bool(rs, "policies_consent"),
-                text(rs, "t_shirt_size"), text(rs, "team"), text(rs, "username"), text(rs, "btc_wallet"),
-                text(rs, "kda_wallet"), text(rs, "ltc_wallet"), text(rs, "ckb_wallet"), text(rs, "kas_wallet"),
-                text(rs, "doge_wallet"), bool(rs, "email_notification"), bool(rs, "discord_notification"),
-                bool(rs, "newsletter_notification"));
-        return new User(rs.getString("id"), rs.getString("environment_id"),
-                text(rs, "last_verified_credential_id"), profile, Json.read(rs.getString("metadata")),
-                Arrays.asList(Json.MAPPER.readValue(rs.getString("lists"), String[].class)),
-                Instant.ofEpochMilli(rs.getLong("first_visit")), Instant.ofEpochMilli(rs.getLong("last_visit")),
-                rs.getObject("blocked_at") != null);
+                text(rs, prefix + "alias"), text(rs, prefix + "country"), text(rs, prefix + "email"),
+                text(rs, prefix + "first_name"), text(rs, prefix + "last_name"), text(rs, prefix + "job_title"),
+                text(rs, prefix + "phone_number"), bool(rs, prefix + "policies_consent"), text(rs, prefix + "t_shirt_size"),
+                text(rs, prefix + "team"), text(rs, prefix + "username"), text(rs, prefix + "btc_wallet"),
+                text(rs, prefix + "kda_wallet"), text(rs, prefix + "ltc_wallet"), text(rs, prefix + "ckb_wallet"),
+                text(rs, prefix + "kas_wallet"), text(rs, prefix + "doge_wallet"), bool(rs, prefix + "email_notification"),
+                bool(rs, prefix + "discord_notification"), bool(rs, prefix + "newsletter_notification"));
+        return new User(rs.getString(prefix + "id"), rs.getString(prefix + "environment_id"),
+                text(rs, prefix + "last_verified_credential_id"), profile, Json.read(rs.getString(prefix + "metadata")),
+                Arrays.asList(Json.MAPPER.readValue(rs.getString(prefix + "lists"), String[].class)),
+                Instant.ofEpochMilli(rs.getLong(prefix + "first_visit")), Instant.ofEpochMilli(rs.getLong(prefix + "last_visit")),
+                rs.getObject(prefix + "blocked_at") != null);
     }
 
     static VerifiedCredential readCredential(ResultSet rs) throws SQLException {
-        return new VerifiedCredential(rs.getString("id"), rs.getString("user_id"), rs.getString("environment_id"),
-                rs.getString("format"), text(rs, "chain"), rs.getString("identifier"), text(rs, "wallet_name"),
-                text(rs, "wallet_provider"), rs.getBoolean("sign_in_enabled"),
-                Instant.ofEpochMilli(rs.getLong("verified_at")), Instant.ofEpochMilli(rs.getLong("last_selected_at")));
+        return readCredential(rs, "");
+    }
+
+    /** The credential of the current row, whose columns are named {@code prefix + column} (see {@link #credentialColumns}). */
+    public static VerifiedCredential readCredential(ResultSet rs, String prefix) throws SQLException {
+        return new VerifiedCredential(rs.getString(prefix + "id"), rs.getString(prefix + "user_id"),
+                rs.getString(prefix + "environment_id"), rs.getString(prefix + "format"), text(rs, prefix + "chain"),
+                rs.getString(prefix + "identifier"), text(rs, prefix + "wallet_name"), text(rs, prefix + "wallet_provider"),
+                rs.getBoolean(prefix + "sign_in_enabled"), Instant.ofEpochMilli(rs.getLong(prefix + "verified_at")),
+                Instant.ofEpochMilli(rs.getLong(prefix + "last_selected_at")));
     }
 
     private static Optional<String> text(ResultSet rs, String column) throws SQLException {

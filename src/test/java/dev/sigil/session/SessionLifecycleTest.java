@@ -105,6 +105,34 @@ class SessionLifecycleTest {
     }
 
     @Test
+    void refreshAndCurrentUserListEveryCredentialInTheOrderTheyWereVerified() {
+        // Refresh and GET /users read the session, user and credentials in one joined statement (one row per
+        // credential): a user with three credentials must come back with all three, oldest first, in both.
+        TestWallet first = TestWallet.random();
+        JsonNode signedIn = sdk.signIn(first);
+        String token = signedIn.get("minifiedJwt").asString();
+        List<String> addresses = new ArrayList<>(List.of(first.address()));
+        for (int i = 0; i < 2; i++) {
+            server.clock.advance(Duration.ofSeconds(1));
+            TestWallet linked = TestWallet.random();
+            assertThat(sdk.post("/verify/link", sdk.signedRequest(linked), token).status()).isEqualTo(200);
+            addresses.add(linked.address());
+        }
+
+        Http.Response refreshed = sdk.post("/refresh", null, token);
+        Http.Response current = sdk.get("/users", token);
+
+        assertThat(refreshed.status()).as(refreshed.body()).isEqualTo(200);
+        assertThat(current.status()).as(current.body()).isEqualTo(200);
+        for (JsonNode user : List.of(refreshed.json().get("user"), current.json())) { // GET /users answers the bare user
+            assertThat(user.get("verifiedCredentials").valueStream().map(c -> c.get("address").asString()).toList())
+                    .isEqualTo(addresses);
+            assertThat(user.get("sessionId").asString()).isEqualTo(signedIn.get("user").get("sessionId").asString());
+        }
+        assertThat(SdkClient.claims(refreshed.json().get("jwt").asString()).get("verified_credentials")).hasSize(3);
+    }
+
+    @Test
     void refreshIgnoresABodyAndAcceptsTheJsonContentTypeDynamicSends() {
         String token = sdk.signIn(TestWallet.random()).get("minifiedJwt").asString();
         assertThat(sdk.post("/refresh", "", token).status()).isEqualTo(200);
