@@ -7,15 +7,18 @@ import dev.sigil.http.ApiException;
 import dev.sigil.http.IsoTime;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -56,51 +59,83 @@ public final class Deliveries {
         }
     }
 
-    /** Creates deliveries for up to {@code limit} new events; events no endpoint wants are dropped. */
-    int fanOut(int limit) {
-        List<String> events = jdbi.withHandle(h -> h.createQuery(
-                        "SELECT id FROM webhook_events WHERE fanned_out_at IS NULL ORDER BY seq LIMIT :limit")
-                .bind("limit", limit).mapTo(String.class).list());
-        for (String eventId : events) {
-            jdbi.useTransaction(h -> fanOut(h, eventId));
-        }
-        return events.size();
+    /** An event not fanned out yet, as the fan-out reads it. */
+    private record NewEvent(String id, long seq, String environmentId, EventType type, Optional<String> userId,
+                            long createdAt) {
     }
 
-    private void fanOut(Handle h, String eventId) {
+    /** An endpoint as the fan-out matches it against events. */
+    private record Endpoint(String id, Set<EventType> events, long createdAt) {
+    }
+
+    /**
+     * Creates deliveries for up to {@code limit} new events, oldest first, in one transaction (a few statements for
+     * the whole batch, not per event: sign-ins publish events faster than one transaction each could fan them out).
+     * Events no endpoint wants are dropped. Returns how many events it took.
+     */
+    int fanOut(int limit) {
         long now = clock.instant().toEpochMilli();
-        // The conditional UPDATE is the claim: a second node waits on the row lock, then updates nothing.
-        if (h.createUpdate("UPDATE webhook_events SET fanned_out_at = :now WHERE id = :id AND fanned_out_at IS NULL")
-                .bind("now", now).bind("id", eventId).execute() != 1) {
-            return;
-        }
-        Map<String, Object> event = h.createQuery(
-                        "SELECT seq, environment_id, type, user_id, created_at FROM webhook_events WHERE id = :id")
-                .bind("id", eventId).mapToMap().one();
-        EventType type = EventType.of((String) event.get("type")).orElseThrow();
-        long createdAt = ((Number) event.get("created_at")).longValue();
-        // Endpoints registered after the event do not receive it.
-        List<String> targets = h.createQuery("""
-                        SELECT id, events FROM webhooks WHERE environment_id = :env AND created_at <= :at""")
-                .bind("env", event.get("environment_id")).bind("at", createdAt)
-                .map((rs, ctx) -> Webhooks.eventsOf(rs.getString("events")).contains(type) ? rs.getString("id") : null)
-                .list().stream().filter(id -> id != null).toList();
-        if (targets.isEmpty()) {
-            h.createUpdate("DELETE FROM webhook_events WHERE id = :id").bind("id", eventId).execute();
-            return;
-        }
-        for (String webhookId : targets) {
-            h.createUpdate("""
-                            INSERT INTO webhook_deliveries (id, webhook_id, environment_id, event_id, event_seq, event_type,
-                                user_id, status, attempts, next_attempt_at, claimed_until, give_up_at, created_at)
-                            VALUES (:id, :webhook, :env, :event, :seq, :type, :user, 'pending', 0, :now, NULL, :giveUp, :now)""")
-                    .bind("id", UUID.randomUUID().toString()).bind("webhook", webhookId)
-                    .bind("env", event.get("environment_id")).bind("event", eventId)
-                    .bind("seq", ((Number) event.get("seq")).longValue()).bind("type", type.wireName())
-                    .bind("user", (String) event.get("user_id")).bind("now", now)
-                    .bind("giveUp", createdAt + RETRY_WINDOW.toMillis())
-                    .execute();
-        }
+        return jdbi.inTransaction(h -> {
+            List<NewEvent> candidates = h.createQuery("""
+                            SELECT id, seq, environment_id, type, user_id, created_at FROM webhook_events
+                            WHERE fanned_out_at IS NULL ORDER BY seq LIMIT :limit""")
+                    .bind("limit", limit)
+                    .map((rs, ctx) -> new NewEvent(rs.getString("id"), rs.getLong("seq"), rs.getString("environment_id"),
+                            EventType.of(rs.getString("type")).orElseThrow(), Optional.ofNullable(rs.getString("user_id")),
+                            rs.getLong("created_at")))
+                    .list();
+            if (candidates.isEmpty()) {
+                return 0;
+            }
+            // The conditional UPDATE is the claim: on PostgreSQL a second node doing the same batch waits on the row
+            // locks (taken in seq order by both, so no deadlock), then updates nothing and skips the event.
+            PreparedBatch claim = h.prepareBatch(
+                    "UPDATE webhook_events SET fanned_out_at = :now WHERE id = :id AND fanned_out_at IS NULL");
+            candidates.forEach(e -> claim.bind("now", now).bind("id", e.id()).add());
+            int[] claimed = claim.execute();
+            Map<String, List<Endpoint>> endpointsByEnvironment = new HashMap<>();
+            PreparedBatch deliveries = h.prepareBatch("""
+                    INSERT INTO webhook_deliveries (id, webhook_id, environment_id, event_id, event_seq, event_type,
+                        user_id, status, attempts, next_attempt_at, claimed_until, give_up_at, created_at)
+                    VALUES (:id, :webhook, :env, :event, :seq, :type, :user, 'pending', 0, :now, NULL, :giveUp, :now)""");
+            PreparedBatch unwanted = h.prepareBatch("DELETE FROM webhook_events WHERE id = :id");
+            for (int i = 0; i < candidates.size(); i++) {
+                if (claimed[i] != 1) {
+                    continue;
+                }
+                NewEvent event = candidates.get(i);
+                List<Endpoint> targets = endpointsByEnvironment
+                        .computeIfAbsent(event.environmentId(), env -> endpointsOf(h, env)).stream()
+                        // Endpoints registered after the event do not receive it.
+                        .filter(w -> w.createdAt() <= event.createdAt() && w.events().contains(event.type()))
+                        .toList();
+                if (targets.isEmpty()) {
+                    unwanted.bind("id", event.id()).add();
+                }
+                for (Endpoint target : targets) {
+                    deliveries.bind("id", UUID.randomUUID().toString()).bind("webhook", target.id())
+                            .bind("env", event.environmentId()).bind("event", event.id()).bind("seq", event.seq())
+                            .bind("type", event.type().wireName()).bind("user", event.userId().orElse(null))
+                            .bind("now", now).bind("giveUp", event.createdAt() + RETRY_WINDOW.toMillis())
+                            .add();
+                }
+            }
+            if (deliveries.size() > 0) {
+                deliveries.execute();
+            }
+            if (unwanted.size() > 0) {
+                unwanted.execute();
+            }
+            return candidates.size();
+        });
+    }
+
+    private static List<Endpoint> endpointsOf(Handle h, String environmentId) {
+        return h.createQuery("SELECT id, events, created_at FROM webhooks WHERE environment_id = :env")
+                .bind("env", environmentId)
+                .map((rs, ctx) -> new Endpoint(rs.getString("id"), Webhooks.eventsOf(rs.getString("events")),
+                        rs.getLong("created_at")))
+                .list();
     }
 
     /** Claims up to {@code limit} due deliveries, earliest events first, never two of one user to one endpoint. */

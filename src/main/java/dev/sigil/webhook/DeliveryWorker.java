@@ -30,7 +30,10 @@ public final class DeliveryWorker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
-    private static final int BATCH = 20;
+    /** Events fanned out per transaction: on SQLite the write lock is held for the batch, a few milliseconds. */
+    static final int FAN_OUT_BATCH = 100;
+    /** Deliveries claimed and sent concurrently per round. */
+    static final int SEND_BATCH = 20;
 
     private final Deliveries deliveries;
     private final Webhooks webhooks;
@@ -60,14 +63,25 @@ public final class DeliveryWorker implements AutoCloseable {
         thread = Thread.ofPlatform().daemon().name("sigil-webhooks").start(this::run);
     }
 
+    /**
+     * Polls, and goes straight on to another round while the last one had work (a full batch of new events, or any
+     * delivery sent: sending one can make a user's next event due) instead of waiting for the next poll. So the worker
+     * keeps up with any rate of events it can process, not one batch per poll, and sleeps once nothing is left to do.
+     */
     private void run() {
         while (running) {
+            boolean moreWork;
             try {
-                deliveries.fanOut(BATCH);
-                sendDue();
+                boolean moreEvents = deliveries.fanOut(FAN_OUT_BATCH) == FAN_OUT_BATCH;
+                boolean sentSome = sendDue() > 0;
+                moreWork = moreEvents || sentSome;
             } catch (RuntimeException e) {
                 // The database may be briefly unavailable; the next poll tries again.
                 log.warn("webhook poll failed: {}", e.toString());
+                moreWork = false;
+            }
+            if (moreWork) {
+                continue;
             }
             try {
                 wake.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
@@ -78,19 +92,21 @@ public final class DeliveryWorker implements AutoCloseable {
         }
     }
 
-    private void sendDue() {
-        List<Deliveries.Claimed> claimed = deliveries.claimDue(BATCH);
+    /** Claims up to a batch of due deliveries and sends them, concurrently; how many it claimed. */
+    private int sendDue() {
+        List<Deliveries.Claimed> claimed = deliveries.claimDue(SEND_BATCH);
         List<Future<?>> sent = claimed.stream().map(d -> senders.submit(() -> deliver(d))).<Future<?>>map(f -> f).toList();
         for (Future<?> f : sent) {
             try {
                 f.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                return claimed.size();
             } catch (Exception e) {
                 log.warn("webhook delivery failed unexpectedly: {}", e.toString());
             }
         }
+        return claimed.size();
     }
 
     private void deliver(Deliveries.Claimed delivery) {

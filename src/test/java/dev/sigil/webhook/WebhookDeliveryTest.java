@@ -11,6 +11,7 @@ import tools.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -220,6 +221,30 @@ class WebhookDeliveryTest {
             first.get("deliveries").forEach(d -> order.add(d.get("userId").asString()));
             second.get("deliveries").forEach(d -> order.add(d.get("userId").asString()));
             assertThat(order).containsExactly(users.get(2), users.get(1), users.get(0));
+        }
+    }
+
+    @Test
+    void aBacklogOfManyBatchesIsDeliveredWithoutWaitingForTheNextPoll() {
+        // The worker polls once an hour here: everything must go out in the rounds that follow its first poll.
+        // (It used to take one batch of 20 events per poll, so sign-ins faster than 20/s grew the backlog forever.)
+        int signIns = DeliveryWorker.FAN_OUT_BATCH + 30;
+        try (WebhookFixture slow = new WebhookFixture(UnaryOperator.identity(), Duration.ofHours(1));
+             Receiver receiver = Receiver.healthy()) {
+            String environment = slow.server.createEnvironment();
+            slow.server.liftRateLimits(environment); // 130 sign-ins from one address
+            SdkClient client = new SdkClient(slow.server, environment);
+            slow.register(environment, receiver.url(), "user.created", "session.created");
+            slow.server.app().services().webhookWorker.close();
+            for (int i = 0; i < signIns; i++) {
+                client.signIn(TestWallet.random());
+            }
+
+            slow.server.restart();
+
+            List<Receiver.Request> got = receiver.await(r -> r.size() >= 2 * signIns);
+            assertThat(got).hasSize(2 * signIns);
+            assertThat(got).extracting(Receiver.Request::eventId).doesNotHaveDuplicates();
         }
     }
 

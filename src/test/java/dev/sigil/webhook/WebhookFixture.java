@@ -23,7 +23,12 @@ final class WebhookFixture implements AutoCloseable {
     final TestServer server;
 
     WebhookFixture(UnaryOperator<Config> customize) {
-        this.server = TestServer.start(MutableClock.startingNow(), c -> customize.apply(c).withWebhookPoll(Duration.ofMillis(20)));
+        this(customize, Duration.ofMillis(20));
+    }
+
+    /** A server whose webhook worker polls every {@code poll}. */
+    WebhookFixture(UnaryOperator<Config> customize, Duration poll) {
+        this.server = TestServer.start(MutableClock.startingNow(), c -> customize.apply(c).withWebhookPoll(poll));
     }
 
     WebhookFixture() {
