@@ -1,5 +1,6 @@
 package dev.sigil.admin;
 
+import dev.sigil.store.Ids;
 import dev.sigil.http.ApiException;
 
 import java.nio.charset.StandardCharsets;
@@ -17,7 +18,7 @@ import java.util.regex.Pattern;
 public record Cursor(Instant createdAt, String id) {
     public static final int DEFAULT_LIMIT = 25;
     public static final int MAX_LIMIT = 100;
-    private static final Pattern SHAPE = Pattern.compile("v1:(\\d{1,15}):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})");
+    private static final Pattern SHAPE = Pattern.compile("v1:(\\d{1,15}):(" + Ids.REGEX + ")");
 
     public String encode() {
         String raw = "v1:" + createdAt.toEpochMilli() + ":" + id;

@@ -1,5 +1,6 @@
 package dev.sigil.environment;
 
+import dev.sigil.store.Ids;
 import dev.sigil.http.ApiException;
 import dev.sigil.keys.SigningKeys;
 import org.jdbi.v3.core.Handle;
@@ -27,7 +28,6 @@ public final class EnvironmentService {
     public static final Duration CACHE_TTL = Duration.ofSeconds(5);
     public static final int MAX_NAME_LENGTH = 255;
     /** Dynamic's uuid type: lowercase only, exactly 36 characters. */
-    public static final Pattern ENVIRONMENT_ID = Pattern.compile("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
     private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
 
     private final Jdbi jdbi;
@@ -72,7 +72,7 @@ public final class EnvironmentService {
     }
 
     public Optional<Environment> find(String id) {
-        if (!ENVIRONMENT_ID.matcher(id).matches()) {
+        if (!Ids.isId(id)) {
             return Optional.empty();
         }
         Instant now = clock.instant();

@@ -1,5 +1,6 @@
 package dev.sigil.http;
 
+import dev.sigil.store.Ids;
 import dev.sigil.environment.Environment;
 import dev.sigil.environment.EnvironmentService;
 import io.javalin.http.Context;
@@ -32,7 +33,7 @@ public final class SdkRequests {
         int slash = rest.indexOf('/');
         String id = slash < 0 ? rest : rest.substring(0, slash);
         String endpoint = slash < 0 ? "" : rest.substring(slash);
-        if (!EnvironmentService.ENVIRONMENT_ID.matcher(id).matches()) {
+        if (!Ids.isId(id)) {
             throw ApiException.badRequest("environmentId must be a lowercase UUID of 36 characters");
         }
         Environment env = environments.require(id);

@@ -1,5 +1,6 @@
 package dev.sigil.keys;
 
+import dev.sigil.store.Ids;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSSigner;
@@ -28,7 +29,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
  * Per-environment RSA signing keys: created with the environment, rotated on demand, published as JWKS.
@@ -43,8 +43,6 @@ public final class SigningKeys {
     public static final int RSA_BITS = 2048;
     static final Duration RING_TTL = Duration.ofSeconds(5);
     static final Duration UNKNOWN_KID_RELOAD_INTERVAL = Duration.ofSeconds(1);
-    /** The shape of every kid Sigil generates (a random UUID). */
-    private static final Pattern KID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private final SigningKeyStore store;
     private final MasterKey masterKey;
@@ -128,7 +126,7 @@ public final class SigningKeys {
         // A kid the ring lacks may be a key another node just rotated in: its tokens must verify here at once.
         // Reloading the whole ring is throttled; within the throttle a primary-key lookup of that one kid decides,
         // so random kids cost one cheap query and never a ring reload.
-        if (key.isEmpty() && !KID.matcher(kid).matches()) {
+        if (key.isEmpty() && !Ids.isId(kid)) {
             // Not a kid Sigil ever makes (they are UUIDs): no query for it, and no NUL for PostgreSQL to refuse.
             return Optional.empty();
         }

@@ -1,5 +1,6 @@
 package dev.sigil.otp;
 
+import dev.sigil.store.Ids;
 import dev.sigil.environment.Environment;
 import dev.sigil.http.ApiException;
 import dev.sigil.http.RequestBody;
@@ -16,7 +17,7 @@ import java.util.regex.Pattern;
 /** {@code /emailVerifications/*} and {@code /smsVerifications/*} under {@code /api/v0/sdk/{environmentId}}: parse, call {@link OtpSignIn}, render. */
 public final class OtpRoutes {
     private static final String BASE = "/api/v0/sdk/{environmentId}";
-    static final Pattern UUID = Pattern.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
+    static final Pattern UUID = Pattern.compile(Ids.REGEX, Pattern.CASE_INSENSITIVE);
     /** Dynamic's sixDigitsVerificationToken. */
     static final Pattern CODE = Pattern.compile("^[0-9]{6}$");
     static final Pattern SESSION_PUBLIC_KEY = Pattern.compile("^[0-9a-fA-F]{2,255}$");

@@ -1,5 +1,6 @@
 package dev.sigil.wallet;
 
+import dev.sigil.store.Ids;
 import dev.sigil.environment.Environment;
 import dev.sigil.http.ApiException;
 import dev.sigil.http.RequestBody;
@@ -27,8 +28,6 @@ public final class WalletRoutes {
     public static final int MAX_SIGNATURE_LENGTH = 2048;
     public static final int MAX_FIELD_LENGTH = 255;
 
-    /** Dynamic's uuid type: credential ids are lowercase UUIDs. */
-    static final Pattern UUID = Pattern.compile("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
 
     private final Nonces nonces;
     private final WalletSignIn signIn;
@@ -73,10 +72,10 @@ public final class WalletRoutes {
      * primary wallet.
      */
     static String unlinkTarget(RequestBody body) {
-        var walletId = body.optionalString("walletId", 36, UUID, "a lowercase UUID");
-        var credentialId = body.optionalString("verifiedCredentialId", 36, UUID, "a lowercase UUID");
-        var legacyId = body.optionalString("verifiedCrentialId", 36, UUID, "a lowercase UUID");
-        body.optionalString("primaryWalletId", 36, UUID, "a lowercase UUID");
+        var walletId = body.optionalString("walletId", 36, Ids.ID, "a lowercase UUID");
+        var credentialId = body.optionalString("verifiedCredentialId", 36, Ids.ID, "a lowercase UUID");
+        var legacyId = body.optionalString("verifiedCrentialId", 36, Ids.ID, "a lowercase UUID");
+        body.optionalString("primaryWalletId", 36, Ids.ID, "a lowercase UUID");
         return credentialId.or(() -> legacyId).or(() -> walletId).orElseThrow(() -> ApiException.badRequest(
                 "walletId, verifiedCredentialId or verifiedCrentialId is required"));
     }
