@@ -34,6 +34,7 @@ public final class Database implements AutoCloseable {
         this.jdbi = Jdbi.create(dataSource);
         if (vendor == Vendor.SQLITE) {
             jdbi.setTransactionHandler(new SqliteWriterQueue(jdbi.getTransactionHandler(), SQLITE_BUSY_TIMEOUT));
+            jdbi.setStatementBuilderFactory(new SqliteStatementCache());
         }
     }
 
