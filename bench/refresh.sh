@@ -187,6 +187,17 @@ SIGIL_BENCH_TOKENS="$tokens" taskset -c "$client_cpu" \
   wrk -t1 -c"$connections" -d"$duration" -s bench/refresh.lua "$refresh_url" | tee -a "$results"
 
 saturated="$(grep '^RESULT' "$results" | tail -1 | sed -n 's/.*requests_per_s=\([0-9]*\).*/\1/p')"
+# The machine's speed moves between runs (shared host): relate the rate to what RSA alone allows on the same
+# core right now. Two RS256 signatures per refresh, so half of OpenSSL's RSA-2048 signs/s bounds the rate.
+if command -v openssl >/dev/null 2>&1 && [[ -n "$saturated" ]]; then
+  signs="$(taskset -c "$server_cpu" openssl speed -seconds 5 rsa2048 2>/dev/null | awk '/^rsa 2048 bits/ {printf "%d", $6}')"
+  if [[ -n "$signs" && "$signs" -gt 0 ]]; then
+    {
+      echo "rsa bound:   openssl speed rsa2048 on CPU $server_cpu after the run: $signs signs/s, so at most $((signs / 2)) refreshes/s"
+      echo "             (two signatures each); this run reached $((saturated * 100 / (signs / 2))) % of that bound"
+    } | tee -a "$results"
+  fi
+fi
 if [[ "$fixed_rate_percent" -gt 0 && -n "$saturated" ]]; then
   rate=$((saturated * fixed_rate_percent / 100))
   echo "bench: fixed rate $rate requests/s ($fixed_rate_percent % of $saturated) for $duration" >&2

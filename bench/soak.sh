@@ -101,3 +101,10 @@ results="bench/results/soak-$database-$(date -u +%Y%m%dT%H%M%SZ).txt"
 } | tee "$results"
 SIGIL_URL="$url" taskset -c "$client_cpu" node bench/soak.mjs "$environment_id" "$server_pid" "$minutes" "$workers" \
   | tee -a "$results"
+# Events the webhook worker has not fanned out yet: this stays near zero when the worker keeps up (no endpoints
+# are registered here, so every event is claimed and dropped).
+if [[ "$database" == postgres ]]; then
+  backlog="$(psql -h "$pg_host" -p "$pg_port" -U "$pg_user" -d "$bench_db" -tAc \
+    'SELECT count(*) FROM webhook_events WHERE fanned_out_at IS NULL' || echo '?')"
+  echo "webhook events not yet fanned out at the end: $backlog" | tee -a "$results"
+fi
