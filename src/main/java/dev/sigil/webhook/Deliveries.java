@@ -71,7 +71,8 @@ public final class Deliveries {
     /**
      * Creates deliveries for up to {@code limit} new events, oldest first, in one transaction (a few statements for
      * the whole batch, not per event: sign-ins publish events faster than one transaction each could fan them out).
-     * Events no endpoint wants are dropped. Returns how many events it took.
+     * Events no endpoint wants are dropped. Returns how many new events it found (on PostgreSQL some of them may
+     * have gone to another node meanwhile): {@code limit} means more may be waiting.
      */
     int fanOut(int limit) {
         long now = clock.instant().toEpochMilli();
