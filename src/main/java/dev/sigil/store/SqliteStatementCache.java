@@ -40,13 +40,16 @@ public final class SqliteStatementCache implements StatementBuilderFactory {
 
     private final Map<SQLiteConnection, Statements> byConnection = Collections.synchronizedMap(new WeakHashMap<>());
 
+    /** Called as each handle opens: the handle keeps its connection, so its statements are looked up once, here. */
     @Override
     public StatementBuilder createStatementBuilder(Connection conn) {
-        return new Builder();
-    }
-
-    private Statements statementsOf(SQLiteConnection physical) {
-        return byConnection.computeIfAbsent(physical, c -> new Statements());
+        SQLiteConnection physical;
+        try {
+            physical = conn.unwrap(SQLiteConnection.class);
+        } catch (SQLException e) {
+            throw new IllegalStateException("the SQLite statement cache was given a connection that is not SQLite's", e);
+        }
+        return new Builder(physical, byConnection.computeIfAbsent(physical, c -> new Statements()));
     }
 
     /**
@@ -122,8 +125,15 @@ public final class SqliteStatementCache implements StatementBuilderFactory {
     }
 
     /** One handle's view: cached statements where they are plain reads and writes, Jdbi's defaults otherwise. */
-    private final class Builder implements StatementBuilder {
+    private static final class Builder implements StatementBuilder {
         private final DefaultStatementBuilder defaults = new DefaultStatementBuilder();
+        private final SQLiteConnection physical;
+        private final Statements statements;
+
+        Builder(SQLiteConnection physical, Statements statements) {
+            this.physical = physical;
+            this.statements = statements;
+        }
 
         @Override
         public Statement create(Connection conn, StatementContext ctx) throws SQLException {
@@ -135,8 +145,7 @@ public final class SqliteStatementCache implements StatementBuilderFactory {
             if (ctx.isReturningGeneratedKeys() || ctx.isConcurrentUpdatable()) {
                 return defaults.create(conn, sql, ctx);
             }
-            SQLiteConnection physical = conn.unwrap(SQLiteConnection.class);
-            return statementsOf(physical).lend(physical, sql);
+            return statements.lend(physical, sql);
         }
 
         @Override
@@ -146,9 +155,8 @@ public final class SqliteStatementCache implements StatementBuilderFactory {
 
         @Override
         public void close(Connection conn, String sql, Statement stmt) throws SQLException {
-            if (stmt instanceof PreparedStatement && !(stmt instanceof CallableStatement)
-                    && conn.isWrapperFor(SQLiteConnection.class)) {
-                statementsOf(conn.unwrap(SQLiteConnection.class)).giveBack(stmt);
+            if (stmt instanceof PreparedStatement && !(stmt instanceof CallableStatement)) {
+                statements.giveBack(stmt);
             } else {
                 defaults.close(conn, sql, stmt);
             }
