@@ -32,6 +32,8 @@ public final class HttpServer {
      * request whose client paused mid-body for a second before SIGTERM came.
      */
     public static final int SHUTDOWN_IDLE_TIMEOUT_MS = 5_000;
+    /** Javalin's per-response copy buffer (see {@code start}). */
+    static final int RESPONSE_COPY_BYTES = 8 * 1024;
     /** How long SIGTERM waits for in-flight requests. */
     public static final int DRAIN_TIMEOUT_MS = 20_000;
 
@@ -47,6 +49,10 @@ public final class HttpServer {
             cfg.startup.showJavalinBanner = false;
             cfg.concurrency.useVirtualThreads = true;
             cfg.http.maxRequestSize = RequestBody.MAX_BYTES;
+            // Javalin copies each result into Jetty's output through a buffer of this size, allocated per response
+            // (by default Jetty's 32 KiB output buffer: a fifth of what a refresh allocated). Answers are mostly a
+            // few KiB; larger ones take a few more copy rounds into the same Jetty buffer.
+            cfg.http.responseBufferSize = RESPONSE_COPY_BYTES;
             cfg.jetty.modifyHttpConfiguration(http -> {
                 http.setRequestHeaderSize(MAX_HEADER_BYTES);
                 http.setMinRequestDataRate(MIN_REQUEST_DATA_RATE);

@@ -46,11 +46,20 @@ public final class RequestBody {
                 }
                 throw tooLarge();
             }
-            byte[] body = ctx.req().getInputStream().readNBytes(MAX_BYTES + 1);
-            if (body.length > MAX_BYTES) {
-                drain(ctx, DRAIN_LIMIT - body.length);
+            var in = ctx.req().getInputStream();
+            // Most bodyless calls (refresh, revoke) end here: readNBytes would allocate its 16 KiB buffer first.
+            int first = in.read();
+            if (first < 0) {
+                return new byte[0];
+            }
+            byte[] rest = in.readNBytes(MAX_BYTES);
+            if (1 + rest.length > MAX_BYTES) {
+                drain(ctx, DRAIN_LIMIT - 1 - rest.length);
                 throw tooLarge();
             }
+            byte[] body = new byte[1 + rest.length];
+            body[0] = (byte) first;
+            System.arraycopy(rest, 0, body, 1, rest.length);
             return body;
         } catch (IOException e) {
             throw ApiException.badRequest("request body could not be read");

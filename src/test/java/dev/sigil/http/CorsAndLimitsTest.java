@@ -124,6 +124,31 @@ class CorsAndLimitsTest {
         }
     }
 
+    /** The limit is exact whether or not the client declares a length: MAX_BYTES is read, one byte more is not. */
+    @Test
+    void aBodyOfExactlyTheLimitIsReadAndOneByteMoreIs413WithOrWithoutContentLength() throws Exception {
+        for (boolean chunked : new boolean[] {false, true}) {
+            HttpResponse<String> atLimit = postPadded("/wallets/signin", RequestBody.MAX_BYTES, chunked);
+            assertThat(atLimit.statusCode()).as("chunked=%s", chunked).isEqualTo(400);
+            assertThat(atLimit.body()).as("chunked=%s", chunked).doesNotContain("larger than");
+            HttpResponse<String> over = postPadded("/wallets/signin", RequestBody.MAX_BYTES + 1, chunked);
+            assertThat(over.statusCode()).as("chunked=%s", chunked).isEqualTo(413);
+        }
+    }
+
+    /** POSTs {@code {}} padded with spaces to {@code size} bytes (valid JSON, missing every field). */
+    private HttpResponse<String> postPadded(String endpoint, int size, boolean chunked) throws Exception {
+        byte[] body = ("{}" + " ".repeat(size - 2)).getBytes(StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(server.http().baseUrl() + sdk.path(endpoint)))
+                .header("Content-Type", "application/json")
+                .POST(chunked ? HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))
+                        : HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            return client.send(request, HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
     @Test
     void aBodyTrickledBelowTheMinimumRateIsCutOffWith408() throws Exception {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", java.net.URI.create(server.http().baseUrl()).getPort())) {
