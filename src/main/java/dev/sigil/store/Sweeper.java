@@ -112,8 +112,8 @@ public final class Sweeper implements AutoCloseable {
     }
 
     /**
-     * Deletes one batch of a rule's rows. Every rule's condition is answered from an index (V6__sweep_indexes),
-     * so a sweep reads what it deletes, not the whole table: SweeperTest checks the plans.
+     * The statement that deletes one batch of a rule's rows. Every rule's condition is answered from an index
+     * (V6__sweep_indexes), so a sweep reads what it deletes, not the whole table: SweeperTest checks the plans.
      */
     static String batchSql(Rule rule, Database.Vendor vendor) {
         String key = rule.key() != null ? rule.key() : vendor == Database.Vendor.SQLITE ? "rowid" : "ctid";
