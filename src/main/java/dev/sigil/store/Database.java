@@ -4,6 +4,8 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 
 import java.nio.file.Path;
@@ -24,6 +26,8 @@ public final class Database implements AutoCloseable {
     /** How long an SQLite writer waits for the write lock, in the queue and then in SQLite, before a 503. */
     static final Duration SQLITE_BUSY_TIMEOUT = Duration.ofSeconds(10);
 
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+
     private final Vendor vendor;
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
@@ -43,6 +47,9 @@ public final class Database implements AutoCloseable {
         Database db = postgresUrl.map(Database::postgres).orElseGet(() -> sqlite(sqliteFile));
         try {
             db.migrate();
+            if (db.vendor == Vendor.SQLITE) {
+                db.dropSqliteStat4();
+            }
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -85,6 +92,30 @@ public final class Database implements AutoCloseable {
                 .locations("classpath:db/migration/" + folder)
                 .load()
                 .migrate();
+    }
+
+    /**
+     * Drops {@code sqlite_stat4} if an {@code ANALYZE} or {@code PRAGMA optimize} left one (Sigil runs neither; an
+     * operator may). sqlite-jdbc's SQLite is built with STAT4, and while that table has rows SQLite re-plans a
+     * prepared statement whenever a new value is bound to a parameter compared with an indexed column (the
+     * documented behaviour of {@code sqlite3_prepare_v2}), which is every lookup Sigil makes: on a database analysed
+     * with 1,000,000 users, the refresh query took about 95 µs instead of 20 µs, and refreshes ran 14 % slower.
+     * Dropping the table is a schema change, so every pooled connection reloads its statistics before its next
+     * statement; {@code sqlite_stat1} (rows per index), which costs nothing per statement, stays.
+     */
+    private void dropSqliteStat4() {
+        boolean dropped = jdbi.inTransaction(h -> {
+            boolean present = h.createQuery("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'sqlite_stat4'")
+                    .mapTo(Integer.class).one() > 0;
+            if (present) {
+                h.execute("DROP TABLE sqlite_stat4");
+            }
+            return present;
+        });
+        if (dropped) {
+            log.info("dropped sqlite_stat4: with it SQLite re-plans every statement whose parameters change; "
+                    + "sqlite_stat1 is kept");
+        }
     }
 
     /** Publishes the pool's gauges and timings ({@code hikaricp_*}, tagged with the pool name) to {@code registry}. */
