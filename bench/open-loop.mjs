@@ -8,7 +8,8 @@
 //
 // POSTs to the URL with `Authorization: Bearer <token>` (the file's minifiedJwts in turn), `Origin`
 // (SIGIL_BENCH_ORIGIN, default http://localhost:3000) and `Content-Type: application/json`, over at most
-// BENCH_CONNECTIONS (64) keep-alive connections; BENCH_TIMELINE=1 adds percentiles per second. The first
+// BENCH_CONNECTIONS (64) keep-alive connections; BENCH_TIMELINE=1 adds percentiles per second, each with the time
+// the hypervisor stole from the server's CPU in that second (BENCH_SERVER_CPU, default 0; /proc/stat). The first
 // BENCH_OPEN_LOOP_WARMUP (5) seconds run at the same rate but are reported apart, as wrk2 leaves out its first
 // 10 s: a fresh client process opening its connections answered its first ~2 s at p50 17–52 ms while the
 // server was warm and the rest of the run had p50 1.8 ms. Prints the achieved rate, percentiles, the client's
@@ -35,6 +36,8 @@ const warmup = Math.round(rate * warmupSeconds);
 const total = warmup + Math.round(rate * seconds);
 const interval = 1000 / rate;
 const start = performance.now() + 100;
+// Wall-clock time of the first measured request, so the timeline's seconds can be matched with the server's logs.
+const measuredFrom = new Date(Date.now() + 100 + warmupSeconds * 1000);
 const latencies = new Float64Array(total);
 let sent = 0;
 let answered = 0;
@@ -43,6 +46,31 @@ let firstError;
 // The client's own stalls (its GC, its event loop) would read as server latency: measured and printed.
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 loopDelay.enable();
+
+// Steal time of the server's CPU, sampled four times a second: a second whose latency jumps while the
+// hypervisor ran someone else on that CPU is the host, not the server.
+const serverCpu = `cpu${process.env.BENCH_SERVER_CPU ?? 0}`;
+const stealSamples = [];
+
+function stealMillis() {
+  try {
+    const line = fs.readFileSync('/proc/stat', 'utf8').split('\n').find((l) => l.startsWith(`${serverCpu} `));
+    // Fields after the name: user nice system idle iowait irq softirq steal ..., in USER_HZ (100 per second).
+    return line ? Number(line.trim().split(/\s+/)[8]) * 10 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+function sampleSteal() {
+  stealSamples.push({ at: performance.now(), steal: stealMillis() });
+}
+
+function stealDuring(from, to) {
+  const before = stealSamples.findLast((s) => s.at <= from);
+  const after = stealSamples.find((s) => s.at >= to);
+  return before && after ? after.steal - before.steal : NaN;
+}
 
 function dueAt(i) {
   return start + i * interval;
@@ -91,6 +119,7 @@ function percentiles(from, to) {
 }
 
 function report() {
+  sampleSteal();
   const elapsed = (performance.now() - dueAt(warmup)) / 1000;
   const measured = total - warmup;
   if (warmup > 0) {
@@ -111,15 +140,22 @@ function report() {
   console.log(`OPEN_LOOP requests_per_s=${(measured / elapsed).toFixed(0)} p50_ms=${at(0.5)} p90_ms=${at(0.9)} `
     + `p99_ms=${at(0.99)} p999_ms=${at(0.999)} max_ms=${max} errors=${errors}`);
   if (process.env.BENCH_TIMELINE) {
+    console.log(`timeline:       s=0 is ${measuredFrom.toISOString()}`);
     // Per second of due time, warm-up included (negative seconds): where in the run the slow answers were.
     const perSecond = Math.round(rate);
     for (let from = 0; from < total; from += perSecond) {
-      const s = percentiles(from, Math.min(total, from + perSecond));
-      console.log(`  s=${Math.round((from - warmup) / rate)} p50 ${s.at(0.5)} p99 ${s.at(0.99)} max ${s.max} ms`);
+      const to = Math.min(total, from + perSecond);
+      const s = percentiles(from, to);
+      const steal = stealDuring(dueAt(from), dueAt(to));
+      console.log(`  s=${Math.round((from - warmup) / rate)} p50 ${s.at(0.5)} p99 ${s.at(0.99)} max ${s.max} ms`
+        + `, ${serverCpu} steal ${Number.isNaN(steal) ? '?' : `${steal} ms`}`);
     }
   }
+  clearInterval(stealTimer);
   agent.destroy();
   process.exitCode = errors > 0 ? 1 : 0;
 }
 
+sampleSteal();
+const stealTimer = setInterval(sampleSteal, 250);
 setTimeout(pump, 100);

@@ -39,19 +39,9 @@ pg_host="${PGHOST:-127.0.0.1}"
 pg_port="${PGPORT:-5432}"
 pg_user="${PGUSER:-postgres}"
 
-if [[ -z "${JAVA_HOME:-}" && -d /usr/lib/jvm/temurin-25-jdk-amd64 ]]; then
-  export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-fi
-
-if ! command -v wrk >/dev/null 2>&1; then
-  echo "bench: installing wrk" >&2
-  apt-get update
-  apt-get install -y wrk
-fi
-
-if [[ ! -d interop/node_modules ]]; then
-  (cd interop && npm ci --no-audit --no-fund)
-fi
+source bench/lib.sh
+bench_wrk
+bench_node_packages
 
 data_dir="$(mktemp -d "${TMPDIR:-/tmp}/sigil-bench.XXXXXX")"
 log="$data_dir/server.log"
@@ -60,15 +50,7 @@ bench_db=""
 
 cleanup() {
   local status=$?
-  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    for _ in $(seq 1 250); do
-      kill -0 "$server_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -0 "$server_pid" 2>/dev/null && kill -KILL "$server_pid" 2>/dev/null
-    wait "$server_pid" 2>/dev/null || true
-  fi
+  bench_stop_server "$server_pid"
   if [[ -n "$bench_db" ]]; then
     dropdb -h "$pg_host" -p "$pg_port" -U "$pg_user" --if-exists "$bench_db" || true
   fi
@@ -107,50 +89,15 @@ if ! bin/sigil --version >"$log" 2>&1; then
   exit 1
 fi
 
-port="$(node -e 'const s = require("net").createServer(); s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });')"
-admin_token="$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')"
+port="$(bench_free_port)"
+admin_token="$(bench_random_token)"
 url="http://127.0.0.1:$port"
-
-SIGIL_ADMIN_TOKEN="$admin_token" taskset -c "$server_cpu" \
-  bin/sigil serve --port "$port" --host 127.0.0.1 --data-dir "$data_dir" "${db_args[@]}" >>"$log" 2>&1 &
-server_pid=$!
-
-ready=""
-for _ in $(seq 1 120); do # 60 s
-  if ! kill -0 "$server_pid" 2>/dev/null; then
-    server_status=0
-    wait "$server_pid" || server_status=$?
-    server_pid=""
-    echo "bench: the server exited (status $server_status) before it was ready" >&2
-    show_log
-    exit 1
-  fi
-  if [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url/readyz" || true)" == 200 ]]; then
-    ready=1
-    break
-  fi
-  sleep 0.5
-done
-if [[ -z "$ready" ]]; then
-  echo "bench: $url/readyz did not answer 200 within 60 s" >&2
-  show_log
-  exit 1
-fi
-
-environment_json="$(curl -sf -X POST "$url/api/v0/admin/environments" \
-  -H "Authorization: Bearer $admin_token" -H 'Content-Type: application/json' \
-  -d '{"name":"bench","allowedOrigins":["http://localhost:3000"]}')"
-environment_id="$(node -e 'console.log(JSON.parse(process.argv[1]).id)' "$environment_json")"
-# Sessions refreshed hundreds of times a second, all from 127.0.0.1, is exactly what the rate limits stop:
-# lift them for the benchmark environment.
-curl -sf -X PATCH "$url/api/v0/admin/environments/$environment_id" \
-  -H "Authorization: Bearer $admin_token" -H 'Content-Type: application/json' \
-  -d "{\"settings\": $(cat bench/unlimited-settings.json)}" >/dev/null
+bench_start_server serve "$server_cpu" "$port" "$data_dir" "$admin_token" "$log" "${db_args[@]}"
+server_pid="$bench_server_pid"
+environment_id="$(bench_environment "$url" "$admin_token" bench)"
 if [[ "$preload" -gt 0 ]]; then
   echo "bench: preloading $preload users, credentials and sessions" >&2
-  preload_line="$("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "target/sigil.jar:target/lib/*" \
-    bench/Preload.java "$jdbc_url" "$environment_id" "$preload")"
-  echo "bench: $preload_line" >&2
+  echo "bench: $(bench_preload "$jdbc_url" "$environment_id" "$preload")" >&2
 fi
 echo "bench: signing in $sessions wallets" >&2
 tokens="$data_dir/tokens.txt"
@@ -204,7 +151,7 @@ if [[ "$fixed_rate_percent" -gt 0 && -n "$saturated" ]]; then
   # Open loop at a constant rate (bench/open-loop.mjs): latency from when each request was due.
   {
     echo "---- fixed rate: $rate requests/s ($fixed_rate_percent % of saturation), open loop, evenly spaced ----"
-    SIGIL_BENCH_TOKENS="$tokens" taskset -c "$client_cpu" node bench/open-loop.mjs "$refresh_url" "$rate" "${duration%s}"
+    SIGIL_BENCH_TOKENS="$tokens" BENCH_SERVER_CPU="$server_cpu" taskset -c "$client_cpu" node bench/open-loop.mjs "$refresh_url" "$rate" "${duration%s}"
   } | tee -a "$results"
 fi
 {

@@ -21,22 +21,15 @@ client_cpu="${BENCH_CLIENT_CPU:-1}"
 pg_host="${PGHOST:-127.0.0.1}"
 pg_port="${PGPORT:-5432}"
 pg_user="${PGUSER:-postgres}"
-if [[ -z "${JAVA_HOME:-}" && -d /usr/lib/jvm/temurin-25-jdk-amd64 ]]; then
-  export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-fi
-if [[ ! -d interop/node_modules ]]; then
-  (cd interop && npm ci --no-audit --no-fund)
-fi
+source bench/lib.sh
+bench_node_packages
 
 data_dir="$(mktemp -d "${TMPDIR:-/tmp}/sigil-signin.XXXXXX")"
 server_pid=""
 bench_db=""
 cleanup() {
   local status=$?
-  if [[ -n "$server_pid" ]]; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
+  bench_stop_server "$server_pid"
   if [[ -n "$bench_db" ]]; then
     dropdb -h "$pg_host" -p "$pg_port" -U "$pg_user" --if-exists "$bench_db" || true
   fi
@@ -53,25 +46,13 @@ if [[ "$database" == postgres ]]; then
 fi
 
 bin/sigil --version >/dev/null
-port="$(node -e 'const s = require("net").createServer(); s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });')"
-admin_token="$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')"
+port="$(bench_free_port)"
+admin_token="$(bench_random_token)"
 url="http://127.0.0.1:$port"
 # `dev`: codes go to the console and the dev outbox (no SMTP server in the loop).
-SIGIL_ADMIN_TOKEN="$admin_token" taskset -c "$server_cpu" \
-  bin/sigil dev --port "$port" --data-dir "$data_dir" "${db_args[@]}" >"$data_dir/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 120); do
-  [[ "$(curl -s -o /dev/null -w '%{http_code}' "$url/readyz" || true)" == 200 ]] && break
-  sleep 0.5
-done
-# Every sign-in comes from 127.0.0.1: lift the per-address limits, which would otherwise (rightly) refuse
-# this traffic as abuse.
-environment_id="$(curl -sf -X POST "$url/api/v0/admin/environments" -H "Authorization: Bearer $admin_token" \
-  -H 'Content-Type: application/json' -d '{"name":"signin","allowedOrigins":["http://localhost:3000"]}' \
-  | node -e 'let s = ""; process.stdin.on("data", d => s += d).on("end", () => console.log(JSON.parse(s).id))')"
-curl -sf -X PATCH "$url/api/v0/admin/environments/$environment_id" \
-  -H "Authorization: Bearer $admin_token" -H 'Content-Type: application/json' \
-  -d "{\"settings\": $(cat bench/unlimited-settings.json)}" >/dev/null
+bench_start_server dev "$server_cpu" "$port" "$data_dir" "$admin_token" "$data_dir/server.log" "${db_args[@]}"
+server_pid="$bench_server_pid"
+environment_id="$(bench_environment "$url" "$admin_token" signin)"
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 mkdir -p bench/results

@@ -20,12 +20,8 @@ client_cpu="${BENCH_CLIENT_CPU:-1}"
 pg_host="${PGHOST:-127.0.0.1}"
 pg_port="${PGPORT:-5432}"
 pg_user="${PGUSER:-postgres}"
-if [[ -z "${JAVA_HOME:-}" && -d /usr/lib/jvm/temurin-25-jdk-amd64 ]]; then
-  export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-fi
-if [[ ! -d interop/node_modules ]]; then
-  (cd interop && npm ci --no-audit --no-fund)
-fi
+source bench/lib.sh
+bench_node_packages
 
 data_dir="$(mktemp -d "${TMPDIR:-/tmp}/sigil-soak.XXXXXX")"
 server_pid=""
@@ -36,10 +32,7 @@ cleanup() {
   if [[ -n "$vacuum_pid" ]]; then
     kill "$vacuum_pid" 2>/dev/null || true
   fi
-  if [[ -n "$server_pid" ]]; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
+  bench_stop_server "$server_pid"
   if [[ -n "$bench_db" ]]; then
     dropdb -h "$pg_host" -p "$pg_port" -U "$pg_user" --if-exists --force "$bench_db" || true
   fi
@@ -56,22 +49,12 @@ if [[ "$database" == postgres ]]; then
 fi
 
 bin/sigil --version >/dev/null
-port="$(node -e 'const s = require("net").createServer(); s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });')"
-admin_token="$(node -e 'console.log(require("crypto").randomBytes(32).toString("hex"))')"
+port="$(bench_free_port)"
+admin_token="$(bench_random_token)"
 url="http://127.0.0.1:$port"
-SIGIL_ADMIN_TOKEN="$admin_token" taskset -c "$server_cpu" \
-  bin/sigil serve --port "$port" --data-dir "$data_dir" "${db_args[@]}" >"$data_dir/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 120); do
-  [[ "$(curl -s -o /dev/null -w '%{http_code}' "$url/readyz" || true)" == 200 ]] && break
-  sleep 0.5
-done
-environment_id="$(curl -sf -X POST "$url/api/v0/admin/environments" -H "Authorization: Bearer $admin_token" \
-  -H 'Content-Type: application/json' -d '{"name":"soak","allowedOrigins":["http://localhost:3000"]}' \
-  | node -e 'let s = ""; process.stdin.on("data", d => s += d).on("end", () => console.log(JSON.parse(s).id))')"
-# All clients come from 127.0.0.1 and refresh fast: lift the rate limits, which would rightly refuse that.
-curl -sf -X PATCH "$url/api/v0/admin/environments/$environment_id" -H "Authorization: Bearer $admin_token" \
-  -H 'Content-Type: application/json' -d "{\"settings\": $(cat bench/unlimited-settings.json)}" >/dev/null
+bench_start_server serve "$server_cpu" "$port" "$data_dir" "$admin_token" "$data_dir/server.log" "${db_args[@]}"
+server_pid="$bench_server_pid"
+environment_id="$(bench_environment "$url" "$admin_token" soak)"
 
 # A PostgreSQL with autovacuum off (this project's CI machines run it so) never clears the dead rows that nonces,
 # sessions and webhook events leave behind, and slows down as they pile up: stand in for it with a VACUUM ANALYZE
