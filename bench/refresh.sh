@@ -130,8 +130,12 @@ warmup_line="$(grep '^RESULT' "$data_dir/warmup.txt" || true)"
 echo "warm-up:     ${warmup_line#RESULT }" | tee -a "$results"
 
 echo "bench: measuring for $duration" >&2
+ticks_before="$(bench_cpu_ticks "$server_pid")"
+started="$(date +%s.%N)"
 SIGIL_BENCH_TOKENS="$tokens" taskset -c "$client_cpu" \
   wrk -t1 -c"$connections" -d"$duration" -s bench/refresh.lua "$refresh_url" | tee -a "$results"
+bench_cpu_line "$ticks_before" "$(bench_cpu_ticks "$server_pid")" "$started" "$(date +%s.%N)" \
+  "$(sed -n 's/^requests: *\([0-9]*\) in .*/\1/p' "$results" | tail -1)" | tee -a "$results"
 
 saturated="$(grep '^RESULT' "$results" | tail -1 | sed -n 's/.*requests_per_s=\([0-9]*\).*/\1/p')"
 # The machine's speed moves between runs (shared host): relate the rate to what RSA alone allows on the same
@@ -149,10 +153,17 @@ if [[ "$fixed_rate_percent" -gt 0 && -n "$saturated" ]]; then
   rate=$((saturated * fixed_rate_percent / 100))
   echo "bench: fixed rate $rate requests/s ($fixed_rate_percent % of $saturated) for $duration" >&2
   # Open loop at a constant rate (bench/open-loop.mjs): latency from when each request was due.
+  open_loop="$data_dir/open-loop.txt"
+  ticks_before="$(bench_cpu_ticks "$server_pid")"
+  started="$(date +%s.%N)"
   {
     echo "---- fixed rate: $rate requests/s ($fixed_rate_percent % of saturation), open loop, evenly spaced ----"
     SIGIL_BENCH_TOKENS="$tokens" BENCH_SERVER_CPU="$server_cpu" taskset -c "$client_cpu" node bench/open-loop.mjs "$refresh_url" "$rate" "${duration%s}"
-  } | tee -a "$results"
+  } | tee "$open_loop" | tee -a "$results"
+  # Its CPU figures span the whole open-loop run, its warm-up seconds included (same rate throughout).
+  open_loop_requests="$(awk '/^warm-up: / {n += $2} /^requests: / {n += $2} END {print n + 0}' "$open_loop")"
+  bench_cpu_line "$ticks_before" "$(bench_cpu_ticks "$server_pid")" "$started" "$(date +%s.%N)" "$open_loop_requests" \
+    | tee -a "$results"
 fi
 {
   echo "note:        wrk is closed-loop: its latency is latency at saturation. The fixed-rate run is open-loop"

@@ -54,7 +54,6 @@ bench_start_server dev "$server_cpu" "$port" "$data_dir" "$admin_token" "$data_d
 server_pid="$bench_server_pid"
 environment_id="$(bench_environment "$url" "$admin_token" signin)"
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 mkdir -p bench/results
 results="bench/results/signin-$database-$(date -u +%Y%m%dT%H%M%SZ).txt"
 {
@@ -67,11 +66,11 @@ for mode in wallet email; do
   # Warm-up, then the measured run; CPU seconds of the server over the measured run.
   SIGIL_URL="$url" SIGIL_DEV_LOG="$data_dir/server.log" taskset -c "$client_cpu" \
     node bench/signin-load.mjs "$mode" "$environment_id" 10 "$workers" >/dev/null || true
-  before="$(cpu_ticks "$server_pid")"
+  before="$(bench_cpu_ticks "$server_pid")"
   started="$(date +%s.%N)"
   SIGIL_URL="$url" SIGIL_DEV_LOG="$data_dir/server.log" taskset -c "$client_cpu" \
     node bench/signin-load.mjs "$mode" "$environment_id" "$duration" "$workers" | tee -a "$results" || status=1
-  after="$(cpu_ticks "$server_pid")"
+  after="$(bench_cpu_ticks "$server_pid")"
   awk -v a="$before" -v b="$after" -v s="$started" -v e="$(date +%s.%N)" -v hz="$(getconf CLK_TCK)" \
     'BEGIN {printf "server CPU:     %.0f %% of its core\n", 100 * (b - a) / hz / (e - s)}' | tee -a "$results"
 done
