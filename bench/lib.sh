@@ -1,6 +1,6 @@
-# Shared steps of the benchmark scripts (sourced, not run): a JDK, the Node packages, a server pinned to a core
-# with its own data directory, an environment whose rate limits are lifted, preloaded rows, signed-in sessions.
-# Each script keeps its own flow and output; this file only holds what they would otherwise each copy.
+# Shared steps of the benchmark scripts (sourced, not run): a JDK, the Node packages and wrk, a server pinned to a
+# core with its own data directory, an environment whose rate limits are lifted, preloaded rows, the server's CPU
+# use. Each script keeps its own flow and output; this file only holds what they would otherwise each copy.
 
 # JDK 21+ for bin/sigil and bench/Preload.java: this machine kind's default java is 17.
 if [[ -z "${JAVA_HOME:-}" && -d /usr/lib/jvm/temurin-25-jdk-amd64 ]]; then

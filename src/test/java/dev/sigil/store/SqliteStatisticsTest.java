@@ -56,7 +56,9 @@ class SqliteStatisticsTest {
     }
 
     private static List<String> statTables(Handle h) {
-        return h.createQuery("SELECT name FROM sqlite_schema WHERE type = 'table' AND name LIKE 'sqlite\\_stat%' ESCAPE '\\' ORDER BY name")
+        return h.createQuery("""
+                        SELECT name FROM sqlite_schema
+                        WHERE type = 'table' AND name LIKE 'sqlite\\_stat%' ESCAPE '\\' ORDER BY name""")
                 .mapTo(String.class).list();
     }
 
