@@ -7,6 +7,30 @@ if [[ -z "${JAVA_HOME:-}" && -d /usr/lib/jvm/temurin-25-jdk-amd64 ]]; then
   export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
 fi
 
+# PostgreSQL for the `postgres` runs: PGHOST, PGPORT, PGUSER (default 127.0.0.1, 5432, postgres).
+pg_host="${PGHOST:-127.0.0.1}"
+pg_port="${PGPORT:-5432}"
+pg_user="${PGUSER:-postgres}"
+
+# bench_pg_create PREFIX: creates a fresh database PREFIX_<12 random hex digits>, prints its name.
+bench_pg_create() {
+  local name
+  name="$1_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
+  createdb -h "$pg_host" -p "$pg_port" -U "$pg_user" "$name"
+  echo "$name"
+}
+
+# bench_pg_url NAME: the JDBC URL of database NAME.
+bench_pg_url() {
+  echo "jdbc:postgresql://$pg_host:$pg_port/$1?user=$pg_user"
+}
+
+# bench_pg_drop NAME: drops database NAME, even while something still holds connections to it; nothing for "".
+bench_pg_drop() {
+  [[ -n "$1" ]] || return 0
+  dropdb -h "$pg_host" -p "$pg_port" -U "$pg_user" --if-exists --force "$1" || true
+}
+
 # The interop suite's Node packages (Dynamic's client and ethers) sign wallets in for every script.
 bench_node_packages() {
   if [[ ! -d interop/node_modules ]]; then

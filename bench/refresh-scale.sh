@@ -36,9 +36,6 @@ connections="${BENCH_CONNECTIONS:-16}"
 sessions="${BENCH_SESSIONS:-64}"
 server_cpu="${BENCH_SERVER_CPU:-0}"
 client_cpu="${BENCH_CLIENT_CPU:-1}"
-pg_host="${PGHOST:-127.0.0.1}"
-pg_port="${PGPORT:-5432}"
-pg_user="${PGUSER:-postgres}"
 
 bench_wrk
 bench_node_packages
@@ -51,7 +48,7 @@ cleanup() {
     bench_stop_server "${pid[$name]}"
   done
   for name in "${!pg_db[@]}"; do
-    dropdb -h "$pg_host" -p "$pg_port" -U "$pg_user" --if-exists "${pg_db[$name]}" || true
+    bench_pg_drop "${pg_db[$name]}"
   done
   rm -rf "$work"
   exit "$status"
@@ -70,9 +67,8 @@ start() {
   local db_args=()
   jdbc="jdbc:sqlite:$dir/sigil.db"
   if [[ "$database" == postgres ]]; then
-    pg_db[$name]="sigil_scale_${name}_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
-    createdb -h "$pg_host" -p "$pg_port" -U "$pg_user" "${pg_db[$name]}"
-    jdbc="jdbc:postgresql://$pg_host:$pg_port/${pg_db[$name]}?user=$pg_user"
+    pg_db[$name]="$(bench_pg_create "sigil_scale_$name")"
+    jdbc="$(bench_pg_url "${pg_db[$name]}")"
     db_args=(--database-url "$jdbc")
   fi
   port="$(bench_free_port)"

@@ -35,9 +35,6 @@ client_cpu="${BENCH_CLIENT_CPU:-1}"
 sessions="${BENCH_SESSIONS:-64}"
 preload="${BENCH_PRELOAD:-0}"
 fixed_rate_percent="${BENCH_FIXED_RATE_PERCENT:-70}"
-pg_host="${PGHOST:-127.0.0.1}"
-pg_port="${PGPORT:-5432}"
-pg_user="${PGUSER:-postgres}"
 
 source bench/lib.sh
 bench_wrk
@@ -51,9 +48,7 @@ bench_db=""
 cleanup() {
   local status=$?
   bench_stop_server "$server_pid"
-  if [[ -n "$bench_db" ]]; then
-    dropdb -h "$pg_host" -p "$pg_port" -U "$pg_user" --if-exists "$bench_db" || true
-  fi
+  bench_pg_drop "$bench_db"
   rm -rf "$data_dir"
   exit "$status"
 }
@@ -74,9 +69,8 @@ if [[ "$database" == postgres ]]; then
     echo "bench: PostgreSQL is not reachable on $pg_host:$pg_port" >&2
     exit 1
   fi
-  bench_db="sigil_bench_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
-  createdb -h "$pg_host" -p "$pg_port" -U "$pg_user" "$bench_db"
-  jdbc_url="jdbc:postgresql://$pg_host:$pg_port/$bench_db?user=$pg_user"
+  bench_db="$(bench_pg_create sigil_bench)"
+  jdbc_url="$(bench_pg_url "$bench_db")"
   db_args=(--database-url "$jdbc_url")
   pg_version="$(psql -h "$pg_host" -p "$pg_port" -U "$pg_user" -d "$bench_db" -tAc 'SHOW server_version' || echo '?')"
   db_desc="PostgreSQL $pg_version on $pg_host:$pg_port (fresh database $bench_db)"

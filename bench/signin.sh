@@ -18,9 +18,6 @@ duration="${BENCH_DURATION:-30}"
 workers="${BENCH_WORKERS:-16}"
 server_cpu="${BENCH_SERVER_CPU:-0}"
 client_cpu="${BENCH_CLIENT_CPU:-1}"
-pg_host="${PGHOST:-127.0.0.1}"
-pg_port="${PGPORT:-5432}"
-pg_user="${PGUSER:-postgres}"
 source bench/lib.sh
 bench_node_packages
 
@@ -30,9 +27,7 @@ bench_db=""
 cleanup() {
   local status=$?
   bench_stop_server "$server_pid"
-  if [[ -n "$bench_db" ]]; then
-    dropdb -h "$pg_host" -p "$pg_port" -U "$pg_user" --if-exists "$bench_db" || true
-  fi
+  bench_pg_drop "$bench_db"
   rm -rf "$data_dir"
   exit "$status"
 }
@@ -40,9 +35,8 @@ trap cleanup EXIT
 
 db_args=()
 if [[ "$database" == postgres ]]; then
-  bench_db="sigil_signin_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
-  createdb -h "$pg_host" -p "$pg_port" -U "$pg_user" "$bench_db"
-  db_args=(--database-url "jdbc:postgresql://$pg_host:$pg_port/$bench_db?user=$pg_user")
+  bench_db="$(bench_pg_create sigil_signin)"
+  db_args=(--database-url "$(bench_pg_url "$bench_db")")
 fi
 
 bin/sigil --version >/dev/null

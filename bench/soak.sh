@@ -17,9 +17,6 @@ minutes="${SOAK_MINUTES:-10}"
 workers="${SOAK_WORKERS:-16}"
 server_cpu="${BENCH_SERVER_CPU:-0}"
 client_cpu="${BENCH_CLIENT_CPU:-1}"
-pg_host="${PGHOST:-127.0.0.1}"
-pg_port="${PGPORT:-5432}"
-pg_user="${PGUSER:-postgres}"
 source bench/lib.sh
 bench_node_packages
 
@@ -33,9 +30,7 @@ cleanup() {
     kill "$vacuum_pid" 2>/dev/null || true
   fi
   bench_stop_server "$server_pid"
-  if [[ -n "$bench_db" ]]; then
-    dropdb -h "$pg_host" -p "$pg_port" -U "$pg_user" --if-exists --force "$bench_db" || true
-  fi
+  bench_pg_drop "$bench_db"
   rm -rf "$data_dir"
   exit "$status"
 }
@@ -43,9 +38,8 @@ trap cleanup EXIT
 
 db_args=()
 if [[ "$database" == postgres ]]; then
-  bench_db="sigil_soak_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
-  createdb -h "$pg_host" -p "$pg_port" -U "$pg_user" "$bench_db"
-  db_args=(--database-url "jdbc:postgresql://$pg_host:$pg_port/$bench_db?user=$pg_user")
+  bench_db="$(bench_pg_create sigil_soak)"
+  db_args=(--database-url "$(bench_pg_url "$bench_db")")
 fi
 
 bin/sigil --version >/dev/null
