@@ -21,8 +21,9 @@ public final class HttpServer {
     /** A connection idle this long is closed, so slow or stalled clients cannot pin server resources. */
     public static final int IDLE_TIMEOUT_MS = 30_000;
     /**
-     * A request body must arrive at at least this rate (checked once it has taken over a second), so a client
-     * trickling a body cannot hold a request open for long: below it the request fails with 408.
+     * A request body must arrive at at least this rate, so a client trickling a body cannot hold a request open for
+     * long: below it the request fails with 408. Jetty checks it before each read after the first, over the time
+     * since the first, so {@link RequestBody} reads a Content-Length body in one read once it has arrived.
      */
     public static final int MIN_REQUEST_DATA_RATE = 1024;
     /** Open connections beyond this wait in the kernel's accept queue: file descriptors stay bounded. */
