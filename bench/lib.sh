@@ -118,12 +118,13 @@ bench_cpu_ticks() {
   awk '{print $14 + $15}' "/proc/$1/stat"
 }
 
-# bench_cpu_line TICKS_BEFORE TICKS_AFTER SECONDS_BEFORE SECONDS_AFTER REQUESTS: the server's share of its core over
-# a run and its CPU time per request. Below saturation a request costs more CPU than at it (each pays its own
-# wake-ups), so "70 % of the saturated rate" can keep the core far busier than 70 %.
+# bench_cpu_line TICKS_BEFORE TICKS_AFTER SECONDS_BEFORE SECONDS_AFTER COUNT [UNIT]: the server's share of its core
+# over a run and its CPU time per COUNT UNIT ("request" unless given; signin.sh counts sign-ins of two requests).
+# Below saturation a request costs more CPU than at it (each pays its own wake-ups), so "70 % of the saturated
+# rate" can keep the core far busier than 70 %.
 bench_cpu_line() {
-  awk -v a="$1" -v b="$2" -v s="$3" -v e="$4" -v n="$5" -v hz="$(getconf CLK_TCK)" 'BEGIN {
+  awk -v a="$1" -v b="$2" -v s="$3" -v e="$4" -v n="$5" -v unit="${6:-request}" -v hz="$(getconf CLK_TCK)" 'BEGIN {
     cpu = (b - a) / hz
-    printf "server CPU:  %.0f %% of its core, %.2f ms per request\n", 100 * cpu / (e - s), (n > 0 ? 1000 * cpu / n : 0)
+    printf "server CPU:  %.0f %% of its core, %.2f ms per %s\n", 100 * cpu / (e - s), (n > 0 ? 1000 * cpu / n : 0), unit
   }'
 }

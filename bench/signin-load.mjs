@@ -112,5 +112,5 @@ for (const [name, values] of Object.entries(latencies)) {
   console.log(`${name.padEnd(28)} p50 ${percentile(sorted, 50).toFixed(2)} ms  p90 ${percentile(sorted, 90).toFixed(2)} ms  p99 ${percentile(sorted, 99).toFixed(2)} ms`);
 }
 if (firstError) console.log(`first error: ${firstError}`);
-console.log(`SIGNIN mode=${mode} signins_per_s=${(signIns / elapsed).toFixed(0)} errors=${errors}`);
+console.log(`SIGNIN mode=${mode} signins_per_s=${(signIns / elapsed).toFixed(0)} signins=${signIns} errors=${errors}`);
 process.exit(errors === 0 ? 0 : 1);

@@ -63,9 +63,11 @@ for mode in wallet email; do
   before="$(bench_cpu_ticks "$server_pid")"
   started="$(date +%s.%N)"
   SIGIL_URL="$url" SIGIL_DEV_LOG="$data_dir/server.log" taskset -c "$client_cpu" \
-    node bench/signin-load.mjs "$mode" "$environment_id" "$duration" "$workers" | tee -a "$results" || status=1
+    node bench/signin-load.mjs "$mode" "$environment_id" "$duration" "$workers" >"$data_dir/$mode.out" || status=1
   after="$(bench_cpu_ticks "$server_pid")"
-  awk -v a="$before" -v b="$after" -v s="$started" -v e="$(date +%s.%N)" -v hz="$(getconf CLK_TCK)" \
-    'BEGIN {printf "server CPU:     %.0f %% of its core\n", 100 * (b - a) / hz / (e - s)}' | tee -a "$results"
+  ended="$(date +%s.%N)"
+  tee -a "$results" <"$data_dir/$mode.out"
+  signins="$(sed -n 's/^SIGNIN .* signins=\([0-9]*\) .*/\1/p' "$data_dir/$mode.out")"
+  bench_cpu_line "$before" "$after" "$started" "$ended" "${signins:-0}" sign-in | tee -a "$results"
 done
 exit "$status"

@@ -7,6 +7,7 @@ import tools.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -77,7 +78,7 @@ public final class RequestBody {
      * had long arrived was answered 408 "request body arrived too slowly" (13 bytes allow 13 ms at 1 KiB/s). A body
      * that really arrives in pieces is still held to the rate.
      */
-    private static byte[] readDeclared(java.io.InputStream in, int length) throws IOException {
+    private static byte[] readDeclared(InputStream in, int length) throws IOException {
         byte[] body = new byte[length];
         if (in.readNBytes(body, 0, length) < length) {
             throw ApiException.badRequest("request body could not be read");

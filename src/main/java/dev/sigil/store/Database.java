@@ -100,9 +100,8 @@ public final class Database implements AutoCloseable {
      * prepared statement whenever a new value is bound to a parameter compared with an indexed column (the
      * documented behaviour of {@code sqlite3_prepare_v2}), as nearly every lookup Sigil makes does: on a database
      * analysed with 1,000,000 users, the refresh query took about 95 µs instead of 20 µs, and refreshes ran 14 %
-     * slower.
-     * Dropping the table is a schema change, so every pooled connection reloads its statistics before its next
-     * statement; {@code sqlite_stat1} (rows per index), which costs nothing per statement, stays.
+     * slower. Dropping the table is a schema change, so every pooled connection reloads its statistics before its
+     * next statement; {@code sqlite_stat1} (rows per index), which costs nothing per statement, stays.
      */
     private void dropSqliteStat4() {
         boolean dropped = jdbi.inTransaction(h -> {
