@@ -118,6 +118,18 @@ bench_cpu_ticks() {
   awk '{print $14 + $15}' "/proc/$1/stat"
 }
 
+# bench_jit_ticks PID: CPU time the process's JIT compiler threads have used, in clock ticks. They share the
+# server's pinned core, so a compilation burst during a measured run shows up as latency.
+bench_jit_ticks() {
+  local task ticks=0
+  for task in /proc/"$1"/task/*; do
+    if [[ "$(cat "$task/comm" 2>/dev/null)" == C[12]\ CompilerThre* ]]; then
+      ticks=$((ticks + $(awk '{print $14 + $15}' "$task/stat" 2>/dev/null || echo 0)))
+    fi
+  done
+  echo "$ticks"
+}
+
 # bench_cpu_line TICKS_BEFORE TICKS_AFTER SECONDS_BEFORE SECONDS_AFTER COUNT [UNIT]: the server's share of its core
 # over a run and its CPU time per COUNT UNIT ("request" unless given; signin.sh counts sign-ins of two requests).
 # Below saturation a request costs more CPU than at it (each pays its own wake-ups), so "70 % of the saturated

@@ -29,7 +29,12 @@ if (!url || !(rate > 0) || !(seconds > 0) || !process.env.SIGIL_BENCH_TOKENS) {
 const tokens = fs.readFileSync(process.env.SIGIL_BENCH_TOKENS, 'utf8').split('\n').filter(Boolean);
 const origin = process.env.SIGIL_BENCH_ORIGIN ?? 'http://localhost:3000';
 const target = new URL(url);
-const agent = new http.Agent({ keepAlive: true, maxSockets: Number(process.env.BENCH_CONNECTIONS ?? 64) });
+// FIFO: every pooled connection is reused in turn. With Node's default (LIFO) the few most recent connections carried
+// the load and the rest sat idle until the server's 30 s idle timeout closed them, and a burst that reached for one
+// as it closed failed with "socket hang up" (2026-12-07, 4 requests in a 35 s run).
+const agent = new http.Agent({
+  keepAlive: true, maxSockets: Number(process.env.BENCH_CONNECTIONS ?? 64), scheduling: 'fifo',
+});
 
 const warmupSeconds = Number(process.env.BENCH_OPEN_LOOP_WARMUP ?? 5);
 const warmup = Math.round(rate * warmupSeconds);
