@@ -20,10 +20,10 @@ if #tokens == 0 then
 end
 
 wrk.method = "POST"
--- An empty body sent with "Content-Length: 0", byte for byte what bench/open-loop.mjs (Node's http client) sends.
--- With no body at all (no Content-Length) the JIT compiled the request path for that shape during the wrk warm-up,
--- and the open-loop client's first seconds then paid for its deoptimisation and recompilation (2026-12-07: 0.4 s
--- of C2 time on the server's core in the first open-loop run, against 0.05 s once both clients sent the same).
+-- An empty body sent with "Content-Length: 0", as bench/open-loop.mjs (Node's http client) sends it: the JIT
+-- specialises the request path on what the warm-up showed it, so the wrk phases and the open-loop runs send the
+-- same request. (It was no Content-Length at all; the first open-loop run's recompilation turned out to come from
+-- its fresh connections, which refresh.sh now warms up apart, not from this header.)
 wrk.body = ""
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Origin"] = os.getenv("SIGIL_BENCH_ORIGIN") or "http://localhost:3000"

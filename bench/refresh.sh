@@ -154,7 +154,7 @@ if [[ "$fixed_rate_percent" -gt 0 && -n "$saturated" ]]; then
   rate=$((saturated * fixed_rate_percent / 100))
   # Open loop at a constant rate (bench/open-loop.mjs): latency from when each request was due. First a warm-up at
   # that rate with that client: a fresh client's new connections take paths the wrk warm-up never did, and the JIT
-  # recompiled the request path for them (1–3 s of C2 time on the server's core in the first open-loop run).
+  # recompiled the request path for them (0.4–1.6 s of compiler CPU on the server's core in the first run).
   # Then several measured runs: on this shared host one run's p99 swung from 7 ms to over 400 ms with the host's
   # speed, so a single run says little; the median of the runs is the figure.
   echo "bench: fixed rate $rate requests/s ($fixed_rate_percent % of $saturated): warm-up $fixed_rate_warmup s," \
