@@ -190,7 +190,7 @@ if [[ "$fixed_rate_percent" -gt 0 && -n "$saturated" ]]; then
     "median_p99_ms=$median_p99" | tee -a "$results"
 fi
 {
-  echo "note:        wrk is closed-loop: its latency is latency at saturation. The fixed-rate run is open-loop"
+  echo "note:        wrk is closed-loop: its latency is latency at saturation. The fixed-rate runs are open-loop"
   echo "             (requests sent when due, latency counted from then), so a stall counts in full."
 } | tee -a "$results"
 echo "bench: saved $results" >&2
