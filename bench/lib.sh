@@ -132,7 +132,7 @@ bench_jit_ticks() {
 
 # bench_cpu_line TICKS_BEFORE TICKS_AFTER SECONDS_BEFORE SECONDS_AFTER COUNT [UNIT]: the server's share of its core
 # over a run and its CPU time per COUNT UNIT ("request" unless given; signin.sh counts sign-ins of two requests).
-# Below saturation a request has cost 7–27 % more CPU than at it (bench/README.md, "Reading the numbers"), so "70 %
+# Below saturation a request has cost 7–38 % more CPU than at it (bench/README.md, "Reading the numbers"), so "70 %
 # of the saturated rate" can keep the core far busier than 70 %.
 bench_cpu_line() {
   awk -v a="$1" -v b="$2" -v s="$3" -v e="$4" -v n="$5" -v unit="${6:-request}" -v hz="$(getconf CLK_TCK)" 'BEGIN {
