@@ -12,7 +12,7 @@
 # BENCH_SERVER_CPU (default 0), BENCH_CLIENT_CPU (default 1), BENCH_SESSIONS (signed-in sessions the load
 # rotates over, default 64), BENCH_PRELOAD (users+credentials+sessions inserted first, default 0; the issue's
 # figure is 1000000), BENCH_FIXED_RATE_PERCENT (default 70; 0 skips the fixed-rate runs), BENCH_FIXED_RATE_WARMUP
-# (seconds at that rate before measuring, default 30), BENCH_FIXED_RATE_RUNS (measured open-loop runs, default 3),
+# (seconds at that rate before measuring, default 90), BENCH_FIXED_RATE_RUNS (measured open-loop runs, default 3),
 # PGHOST/PGPORT/PGUSER (default 127.0.0.1/5432/postgres). The output is also saved under bench/results/
 # (git-ignored).
 # Exits non-zero if any request failed (non-2xx or socket error, in wrk or in a measured open-loop run): such a
@@ -39,7 +39,7 @@ client_cpu="${BENCH_CLIENT_CPU:-1}"
 sessions="${BENCH_SESSIONS:-64}"
 preload="${BENCH_PRELOAD:-0}"
 fixed_rate_percent="${BENCH_FIXED_RATE_PERCENT:-70}"
-fixed_rate_warmup="${BENCH_FIXED_RATE_WARMUP:-30}"
+fixed_rate_warmup="${BENCH_FIXED_RATE_WARMUP:-90}"
 fixed_rate_runs="${BENCH_FIXED_RATE_RUNS:-3}"
 open_loop_failed=0
 
@@ -154,7 +154,8 @@ if [[ "$fixed_rate_percent" -gt 0 && -n "$saturated" ]]; then
   rate=$((saturated * fixed_rate_percent / 100))
   # Open loop at a constant rate (bench/open-loop.mjs): latency from when each request was due. First a warm-up at
   # that rate with that client: a fresh client's new connections take paths the wrk warm-up never did, and the JIT
-  # recompiled the request path for them (0.4–1.6 s of compiler CPU on the server's core in the first run).
+  # recompiled the request path for them (0.4–1.6 s of compiler CPU on the server's core in the first run). It
+  # took about 60 s of this traffic to settle (compiler CPU in four 30 s runs in a row: 510, 80, 0, 10 ms).
   # Then several measured runs: on this shared host one run's p99 swung from 7 ms to over 400 ms with the host's
   # speed, so a single run says little; the median of the runs is the figure.
   echo "bench: fixed rate $rate requests/s ($fixed_rate_percent % of $saturated): warm-up $fixed_rate_warmup s," \
