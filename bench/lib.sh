@@ -114,6 +114,7 @@ bench_preload() {
 }
 
 # bench_cpu_ticks PID: CPU time the process has used (user + system), in clock ticks (getconf CLK_TCK per second).
+# PID/task/TID gives one thread's.
 bench_cpu_ticks() {
   awk '{print $14 + $15}' "/proc/$1/stat"
 }
@@ -124,7 +125,7 @@ bench_jit_ticks() {
   local task ticks=0
   for task in /proc/"$1"/task/*; do
     if [[ "$(cat "$task/comm" 2>/dev/null)" == C[12]\ CompilerThre* ]]; then
-      ticks=$((ticks + $(awk '{print $14 + $15}' "$task/stat" 2>/dev/null || echo 0)))
+      ticks=$((ticks + $(bench_cpu_ticks "$1/task/${task##*/}" 2>/dev/null || echo 0)))
     fi
   done
   echo "$ticks"

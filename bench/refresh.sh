@@ -174,14 +174,16 @@ if [[ "$fixed_rate_percent" -gt 0 && -n "$saturated" ]]; then
     echo "-- run $run of $fixed_rate_runs" | tee -a "$results"
     SIGIL_BENCH_TOKENS="$tokens" BENCH_SERVER_CPU="$server_cpu" taskset -c "$client_cpu" \
       node bench/open-loop.mjs "$refresh_url" "$rate" "${duration%s}" >"$open_loop" || open_loop_failed=1
+    ticks_after="$(bench_cpu_ticks "$server_pid")"
+    jit_after="$(bench_jit_ticks "$server_pid")"
+    ended="$(date +%s.%N)"
     tee -a "$results" <"$open_loop"
     # Its CPU figures span the whole run, its own few warm-up seconds included (same rate throughout).
     open_loop_requests="$(awk '/^warm-up: / {n += $2} /^requests: / {n += $2} END {print n + 0}' "$open_loop")"
     {
-      bench_cpu_line "$ticks_before" "$(bench_cpu_ticks "$server_pid")" "$started" "$(date +%s.%N)" \
-        "$open_loop_requests"
-      echo "JIT:         $(( ($(bench_jit_ticks "$server_pid") - jit_before) * 1000 / $(getconf CLK_TCK) )) ms of" \
-        "compiler-thread CPU during the run"
+      bench_cpu_line "$ticks_before" "$ticks_after" "$started" "$ended" "$open_loop_requests"
+      echo "JIT:         $(( (jit_after - jit_before) * 1000 / $(getconf CLK_TCK) )) ms of compiler-thread CPU" \
+        "during the run"
     } | tee -a "$results"
     p99s+=("$(sed -n 's/^OPEN_LOOP .*p99_ms=\([0-9.]*\).*/\1/p' "$open_loop")")
   done
