@@ -45,7 +45,7 @@ public final class ExternalAuthSignIn {
     public VerifyResponse signIn(Environment env, String token, Optional<String> sessionPublicKey, String audience) {
         ExternalIdentity identity = verifier.verify(requireEnabled(env), token);
         Opened opened = openSession(env, identity, sessionPublicKey);
-        return jdbi.withHandle(h -> sessions.respond(h, env, opened.session(), opened.newUser(), audience));
+        return sessions.respond(env, opened.session(), opened.newUser(), audience);
     }
 
     private record Opened(Session session, boolean newUser) {

@@ -75,13 +75,14 @@ public final class OtpSignIn {
         UserService.Contact contact = contactOf(verification.destination());
         for (int attempt = 1; ; attempt++) {
             try {
-                return jdbi.inTransaction(h -> {
+                SessionService.SessionSnapshot signedIn = jdbi.inTransaction(h -> {
                     codes.consume(h, settings, verification);
                     UserService.SignedInUser user = users.signInWithContact(h, env.id(), contact);
                     publishEmailVerified(h, env, channel, user.userId(), contact);
                     Session session = sessions.open(h, env, user.userId(), user.credentialId(), sessionPublicKey);
-                    return sessions.respond(h, env, session, user.newUser(), audience);
+                    return sessions.snapshot(h, env, session, user.newUser());
                 });
+                return sessions.respond(env, signedIn, audience);
             } catch (RuntimeException e) {
                 // A concurrent first sign-in created the user: everything rolled back, the retry finds it.
                 if (attempt >= MAX_ATTEMPTS || !UniqueViolation.isCause(e)) {
@@ -98,16 +99,16 @@ public final class OtpSignIn {
         OtpSettings settings = settings(env);
         OtpCodes.Verification verification = codes.check(env, settings, channel, id, code);
         UserService.Contact contact = contactOf(verification.destination());
-        VerifyResponse response = jdbi.inTransaction(h -> {
+        SessionService.SessionSnapshot updated = jdbi.inTransaction(h -> {
             Session session = sessions.liveSession(h, env, bearer);
             codes.consume(h, settings, verification);
             if (users.addContact(h, env.id(), session.userId(), contact) == UserService.ContactAdded.OWNED_BY_ANOTHER_USER) {
                 throw ApiException.unprocessable(channel.ownedByAnotherUser, "this address belongs to another user");
             }
             publishEmailVerified(h, env, channel, session.userId(), contact);
-            return sessions.respond(h, env, session, false, audience);
+            return sessions.snapshot(h, env, session, false);
         });
-        Map<String, Object> out = new LinkedHashMap<>(response.toJson());
+        Map<String, Object> out = new LinkedHashMap<>(sessions.respond(env, updated, audience).toJson());
         out.put("nextView", "done");
         return out;
     }

@@ -70,7 +70,7 @@ public final class ProfileService {
             verifications.put("emailVerification", OtpRoutes.emailCreated(otp.create(env, email), email));
             nextView = "verify-email";
         }
-        VerifyResponse response = jdbi.withHandle(h -> sessions.respond(h, env, saved.session(), false, audience));
+        VerifyResponse response = sessions.respond(env, saved.session(), false, audience);
         Map<String, Object> out = new LinkedHashMap<>(response.toJson());
         out.put("nextView", nextView);
         out.putAll(verifications);

@@ -68,17 +68,39 @@ public final class SessionService {
         return session;
     }
 
-    /** Tokens and user for a session, reading the account as stored now (on the caller's handle). */
-    public VerifyResponse respond(Handle h, Environment env, Session session, boolean newUser, String audience) {
-        Account account = users.account(h, env.id(), session.userId())
-                .orElseThrow(() -> ApiException.unauthorized("session user no longer exists"));
-        return respond(env, session, account, newUser, audience);
+    /**
+     * What a VerifyResponse is made from: the session and its user's account as stored when read. Read it inside
+     * the caller's handle or transaction ({@link #snapshot}), sign it after ({@link #respond(Environment,
+     * SessionSnapshot, String)}).
+     */
+    public record SessionSnapshot(Session session, Account account, boolean newUser) {
     }
 
-    private VerifyResponse respond(Environment env, Session session, Account account, boolean newUser, String audience) {
-        UserView.SessionFacts facts = facts(env, account, session, newUser);
+    /** The session with its user's account as stored now, on the caller's handle (in its transaction, if any). */
+    public SessionSnapshot snapshot(Handle h, Environment env, Session session, boolean newUser) {
+        Account account = users.account(h, env.id(), session.userId())
+                .orElseThrow(() -> ApiException.unauthorized("session user no longer exists"));
+        return new SessionSnapshot(session, account, newUser);
+    }
+
+    /**
+     * Tokens and user for a session whose transaction is over: reads the account on a handle of its own, then
+     * signs with no connection held.
+     */
+    public VerifyResponse respond(Environment env, Session session, boolean newUser, String audience) {
+        return respond(env, jdbi.withHandle(h -> snapshot(h, env, session, newUser)), audience);
+    }
+
+    /**
+     * Signs both tokens and renders the user. Two RSA signatures are most of a request's CPU, so call this with no
+     * handle open: a pooled connection, or on SQLite the one write lock, would otherwise be held through them.
+     */
+    public VerifyResponse respond(Environment env, SessionSnapshot snapshot, String audience) {
+        Session session = snapshot.session();
+        Account account = snapshot.account();
+        UserView.SessionFacts facts = facts(env, account, session, snapshot.newUser());
         TokenSubject subject = new TokenSubject(env.id(), account, session.id(), session.signinCredentialId(),
-                session.expiresAt(), session.sessionPublicKey(), audience, newUser, SCOPE_USER_BASIC,
+                session.expiresAt(), session.sessionPublicKey(), audience, snapshot.newUser(), SCOPE_USER_BASIC,
                 facts.missingFields());
         IssuedTokens tokens = issuer.issue(subject, env.settings().jwtDuration());
         return new VerifyResponse(tokens, UserView.sdkUser(account, facts));
@@ -87,15 +109,14 @@ public final class SessionService {
     /**
      * POST /refresh: fresh tokens for a live session, same {@code sid}, user as stored now. Counted per session
      * once the token's signature checks out, before the database is read: a forged token cannot use up someone
-     * else's session budget, and a looping client is stopped cheaply.
+     * else's session budget, and a looping client is stopped cheaply. The connection is back in the pool before
+     * the signing starts.
      */
     public VerifyResponse refresh(Environment env, String bearer, String audience) {
         VerifiedToken token = verifier.verify(env.id(), bearer);
         limiter.check(env, RateLimit.REFRESHES_PER_SESSION, token.sessionId());
-        return jdbi.withHandle(h -> {
-            SessionStore.WithAccount live = liveAccount(h, env, token);
-            return respond(env, live.session(), live.account(), false, audience);
-        });
+        SessionStore.WithAccount live = jdbi.withHandle(h -> liveAccount(h, env, token));
+        return respond(env, new SessionSnapshot(live.session(), live.account(), false), audience);
     }
 
     /** GET /users: the signed-in user. */

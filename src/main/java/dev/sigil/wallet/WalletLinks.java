@@ -8,7 +8,6 @@ import dev.sigil.session.Session;
 import dev.sigil.session.SessionService;
 import dev.sigil.session.VerifyResponse;
 import dev.sigil.user.UserService;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 import java.util.Map;
@@ -57,7 +56,7 @@ public final class WalletLinks {
                     Map.of("credentialId", linked.credentialId(), "chain", proof.wallet().chain(), "address", proof.wallet().address()));
             return live;
         });
-        return respond(env, session, audience);
+        return sessions.respond(env, session, false, audience);
     }
 
     /** Removes the credential {@code credentialId} from the bearer's user. */
@@ -75,10 +74,6 @@ public final class WalletLinks {
             }
             return live;
         });
-        return respond(env, session, audience);
-    }
-
-    private VerifyResponse respond(Environment env, Session session, String audience) {
-        return jdbi.withHandle((Handle h) -> sessions.respond(h, env, session, false, audience));
+        return sessions.respond(env, session, false, audience);
     }
 }

@@ -46,7 +46,7 @@ public final class WalletSignIn {
         // After the proof: a refused signature never counts, and a limited sign-in leaves its nonce unused.
         limiter.check(env, RateLimit.SIGN_INS_PER_WALLET, proof.wallet().identifierKey());
         Opened opened = openSession(env, proof, request.sessionPublicKey());
-        return jdbi.withHandle(h -> sessions.respond(h, env, opened.session(), opened.newUser(), audience));
+        return sessions.respond(env, opened.session(), opened.newUser(), audience);
     }
 
     private record Opened(Session session, boolean newUser) {
