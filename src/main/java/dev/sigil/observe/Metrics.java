@@ -99,16 +99,16 @@ public final class Metrics implements AutoCloseable {
         revocationCounter(via, outcome).increment();
     }
 
-    /**
-     * A gauge read from {@code source} at most every {@link #GAUGE_CACHE}: scrapes (and several Prometheus servers)
-     * must not each run a query. A failing read shows as NaN until the source answers again.
-     */
     /** Rows the background sweeper deleted from {@code table}. */
     public void swept(String table, int rows) {
         Counter.builder("sigil_swept_rows").description("Expired rows deleted by the background sweeper")
                 .tag("table", table).register(registry).increment(rows);
     }
 
+    /**
+     * A gauge read from {@code source} at most every {@link #GAUGE_CACHE}: scrapes (and several Prometheus servers)
+     * must not each run a query. A failing read shows as NaN until the source answers again.
+     */
     public void cachedGauge(String name, String description, IntSupplier source) {
         CachedValue value = new CachedValue(source, GAUGE_CACHE.toNanos());
         // Micrometer holds gauge state weakly: keep it strongly, nothing else refers to it.
