@@ -58,8 +58,13 @@ final class LocalGcraStore implements GcraStore {
         return tats.estimatedSize();
     }
 
+    /** Forgets every count. */
+    void clear() {
+        tats.invalidateAll();
+    }
+
     @Override
     public void close() {
-        tats.invalidateAll();
+        clear();
     }
 }

@@ -31,11 +31,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * vanish. Time is the caller's (the injected clock), not Redis's, so nodes should keep their clocks in sync (NTP);
  * a skew of a second shifts a per-minute limit by a second.
  *
- * <p><b>Fails open.</b> When Redis cannot be reached, is slow (over {@link #COMMAND_TIMEOUT}) or errs, the event
- * is allowed and a warning is logged (at most once a minute, and once when Redis is back): an auth server that
- * locks every user out because its limiter store is down does more harm than the abuse the limits stop, and the
- * rules that matter most for security (OTP attempts per verification, codes per address, single-use nonces) are
- * kept in the database and do not depend on Redis.
+ * <p><b>Falls back to this node's memory.</b> When Redis cannot be reached, is slow (over {@link #COMMAND_TIMEOUT})
+ * or errs, the event is counted in a {@link LocalGcraStore} instead and a warning is logged (at most once a minute,
+ * and once when Redis is back). Each node then enforces the whole limit on its own, as without Redis: the limits
+ * loosen by the number of nodes but never vanish, so neither an outage nor an attacker who can slow Redis down
+ * opens the way to floods, and no user is locked out because the limiter's store is down. The local counts start
+ * empty and are dropped when Redis answers again; Redis's own state was kept all along.
  */
 final class RedisGcraStore implements GcraStore {
     private static final Logger log = LoggerFactory.getLogger(RedisGcraStore.class);
@@ -69,6 +70,7 @@ final class RedisGcraStore implements GcraStore {
     private final AtomicBoolean connecting = new AtomicBoolean();
     private final AtomicReference<Instant> nextConnectAttempt = new AtomicReference<>(Instant.MIN);
     private final AtomicReference<Instant> lastWarning = new AtomicReference<>();
+    private final LocalGcraStore fallback;
 
     RedisGcraStore(RedisConfig config, Clock clock) {
         this.uri = RedisURI.create(config.url());
@@ -76,10 +78,11 @@ final class RedisGcraStore implements GcraStore {
         uri.setTimeout(CONNECT_TIMEOUT);
         this.safeUrl = config.safeUrl();
         this.clock = clock;
+        this.fallback = new LocalGcraStore(clock);
         this.client = RedisClient.create();
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
-                // While the connection is down, commands fail at once (and the limit fails open) instead of queueing.
+                // While the connection is down, commands fail at once (and the fallback counts) instead of queueing.
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
                 .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
@@ -99,14 +102,14 @@ final class RedisGcraStore implements GcraStore {
         StatefulRedisConnection<String, String> conn = connection.get();
         if (conn == null) {
             connectIfDue();
-            return failOpen("not connected");
+            return admitLocally(key, nowMicros, rate, "not connected");
         }
         try {
             Long wait = evaluate(conn, key, nowMicros, rate);
             recovered();
             return wait == null ? 0 : wait;
         } catch (RedisException e) {
-            return failOpen(e.getClass().getSimpleName() + ": " + e.getMessage());
+            return admitLocally(key, nowMicros, rate, e.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }
 
@@ -142,27 +145,29 @@ final class RedisGcraStore implements GcraStore {
         }
     }
 
-    private long failOpen(String reason) {
+    private long admitLocally(String key, long nowMicros, Rate rate, String reason) {
         warn(reason);
-        return 0;
+        return fallback.admit(key, nowMicros, rate);
     }
 
     private void warn(String reason) {
         Instant now = clock.instant();
         Instant last = lastWarning.get();
         if ((last == null || !now.isBefore(last.plus(WARNING_INTERVAL))) && lastWarning.compareAndSet(last, now)) {
-            log.warn("rate limits are not enforced (failing open): Redis at {} is unavailable: {}", safeUrl, reason);
+            log.warn("rate limits are counted by each node on its own: Redis at {} is unavailable: {}", safeUrl, reason);
         }
     }
 
     private void recovered() {
         if (lastWarning.get() != null && lastWarning.getAndSet(null) != null) {
-            log.info("rate limits enforced again: Redis at {} answers", safeUrl);
+            fallback.clear();
+            log.info("rate limits are shared through Redis at {} again", safeUrl);
         }
     }
 
     @Override
     public void close() {
+        fallback.close();
         StatefulRedisConnection<String, String> conn = connection.getAndSet(null);
         if (conn != null) {
             conn.close();
