@@ -45,7 +45,8 @@ public final class App implements AutoCloseable {
             List<Consumer<io.javalin.config.RoutesConfig>> features = new ArrayList<>(List.of(
                     new EnvironmentAdminRoutes(services.environments, services.keys,
                             new AdminAuth(services.adminToken.value(), services.apiTokens), services.audit)::register,
-                    new RateLimitRoutes(services.rateLimiter, config.trustedProxies(), services.environments)::register,
+                    new RateLimitRoutes(services.rateLimiter, config.trustedProxies(), services.environments,
+                            config.operatorRequestsPerMinute())::register,
                     new AdminRoutes(services.environments, services.apiTokens, services.userAdmin, services.audit)::register,
                     new JwksRoutes(services.keys)::register,
                     new WalletRoutes(services.nonces, services.walletSignIn, services.walletLinks)::register,

@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param webhookPoll   how often the webhook worker looks for due deliveries (1 s; tests make it shorter)
  * @param redis         where rate-limit state is shared between nodes ({@code SIGIL_REDIS_URL}); in memory when absent
  * @param trustedProxies proxies whose {@code X-Forwarded-For} names the client ({@code SIGIL_TRUSTED_PROXIES}); none by default
+ * @param operatorRequestsPerMinute admin API requests the operator token may make per minute, across all environments
+ *                      ({@code SIGIL_OPERATOR_REQUESTS_PER_MINUTE}, default 600)
  */
 public record Config(
         String host,
@@ -39,18 +41,22 @@ public record Config(
         Optional<String> metricsToken,
         java.time.Duration webhookPoll,
         Optional<RedisConfig> redis,
-        TrustedProxies trustedProxies) {
+        TrustedProxies trustedProxies,
+        int operatorRequestsPerMinute) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final String DEFAULT_DATA_DIR = "./sigil-data";
     public static final java.time.Duration DEFAULT_WEBHOOK_POLL = java.time.Duration.ofSeconds(1);
+    public static final int DEFAULT_OPERATOR_REQUESTS_PER_MINUTE = 600;
+    /** As for an environment's rate-limit settings: higher is "no limit" in practice, and a typo should not be. */
+    public static final int MAX_OPERATOR_REQUESTS_PER_MINUTE = 1_000_000;
 
     /** Without any code sender (the shape every existing caller uses). */
     public Config(String host, int port, Path dataDir, Optional<String> databaseUrl, Optional<String> publicUrl,
                   Optional<String> adminToken, Optional<String> masterKey) {
         this(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, Optional.empty(), Optional.empty(), false, Optional.empty(),
-                DEFAULT_WEBHOOK_POLL, Optional.empty(), TrustedProxies.none());
+                DEFAULT_WEBHOOK_POLL, Optional.empty(), TrustedProxies.none(), DEFAULT_OPERATOR_REQUESTS_PER_MINUTE);
     }
 
     public Config {
@@ -59,6 +65,10 @@ public record Config(
         }
         if (webhookPoll.isNegative() || webhookPoll.isZero()) {
             throw new IllegalArgumentException("webhook poll interval must be positive");
+        }
+        if (operatorRequestsPerMinute < 1 || operatorRequestsPerMinute > MAX_OPERATOR_REQUESTS_PER_MINUTE) {
+            throw new IllegalArgumentException("SIGIL_OPERATOR_REQUESTS_PER_MINUTE must be between 1 and "
+                    + MAX_OPERATOR_REQUESTS_PER_MINUTE + ", got " + operatorRequestsPerMinute);
         }
         if (host.isBlank()) {
             throw new IllegalArgumentException("host must not be blank");
@@ -100,14 +110,21 @@ public record Config(
                 nonBlank(env.get("SIGIL_MASTER_KEY")), SmtpConfig.fromEnvironment(env),
                 SmsConfig.fromEnvironment(env), false, nonBlank(env.get("SIGIL_METRICS_TOKEN")),
                 DEFAULT_WEBHOOK_POLL, RedisConfig.fromEnvironment(env),
-                TrustedProxies.parse(Optional.ofNullable(env.get("SIGIL_TRUSTED_PROXIES")).orElse("")));
+                TrustedProxies.parse(Optional.ofNullable(env.get("SIGIL_TRUSTED_PROXIES")).orElse("")),
+                nonBlank(env.get("SIGIL_OPERATOR_REQUESTS_PER_MINUTE"))
+                        .map(v -> parseInt("SIGIL_OPERATOR_REQUESTS_PER_MINUTE", v))
+                        .orElse(DEFAULT_OPERATOR_REQUESTS_PER_MINUTE));
     }
 
     private static int parsePort(String value) {
+        return parseInt("SIGIL_PORT", value);
+    }
+
+    private static int parseInt(String name, String value) {
         try {
             return Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("SIGIL_PORT must be a number, got '" + value + "'");
+            throw new IllegalArgumentException(name + " must be a number, got '" + value + "'");
         }
     }
 
@@ -116,35 +133,39 @@ public record Config(
     }
 
     public Config withPort(int newPort) {
-        return new Config(host, newPort, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, sms, devMode, metricsToken, webhookPoll, redis, trustedProxies);
+        return new Config(host, newPort, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, sms, devMode, metricsToken, webhookPoll, redis, trustedProxies, operatorRequestsPerMinute);
     }
 
     public Config withSmtp(Optional<SmtpConfig> newSmtp) {
-        return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, newSmtp, sms, devMode, metricsToken, webhookPoll, redis, trustedProxies);
+        return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, newSmtp, sms, devMode, metricsToken, webhookPoll, redis, trustedProxies, operatorRequestsPerMinute);
     }
 
     public Config withSms(Optional<SmsConfig> newSms) {
-        return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, newSms, devMode, metricsToken, webhookPoll, redis, trustedProxies);
+        return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, newSms, devMode, metricsToken, webhookPoll, redis, trustedProxies, operatorRequestsPerMinute);
     }
 
     public Config withMetricsToken(Optional<String> token) {
-        return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, sms, devMode, token, webhookPoll, redis, trustedProxies);
+        return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, sms, devMode, token, webhookPoll, redis, trustedProxies, operatorRequestsPerMinute);
     }
 
     public Config withWebhookPoll(java.time.Duration poll) {
-        return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, sms, devMode, metricsToken, poll, redis, trustedProxies);
+        return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, sms, devMode, metricsToken, poll, redis, trustedProxies, operatorRequestsPerMinute);
     }
 
     public Config withRedis(Optional<RedisConfig> newRedis) {
-        return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, sms, devMode, metricsToken, webhookPoll, newRedis, trustedProxies);
+        return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, sms, devMode, metricsToken, webhookPoll, newRedis, trustedProxies, operatorRequestsPerMinute);
     }
 
     public Config withTrustedProxies(TrustedProxies proxies) {
-        return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, sms, devMode, metricsToken, webhookPoll, redis, proxies);
+        return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, sms, devMode, metricsToken, webhookPoll, redis, proxies, operatorRequestsPerMinute);
+    }
+
+    public Config withOperatorRequestsPerMinute(int limit) {
+        return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, sms, devMode, metricsToken, webhookPoll, redis, trustedProxies, limit);
     }
 
     /** {@code sigil dev}: the same configuration, with the console standing in for missing code senders. */
     public Config inDevMode() {
-        return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, sms, true, metricsToken, webhookPoll, redis, trustedProxies);
+        return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, sms, true, metricsToken, webhookPoll, redis, trustedProxies, operatorRequestsPerMinute);
     }
 }

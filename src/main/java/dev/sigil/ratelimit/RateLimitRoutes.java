@@ -25,17 +25,23 @@ public final class RateLimitRoutes {
             "/smsVerifications/create", "/smsVerifications/retry");
     static final List<String> SIGN_IN_PATHS = List.of("/verify", "/wallets/signin", "/emailVerifications/signin",
             "/smsVerifications/signin", "/externalAuth/signin");
-    /** The operator token is not tied to an environment: its limit is the default, counted across all of them. */
+    /**
+     * The operator token is not tied to an environment: its limit is the process's
+     * ({@code SIGIL_OPERATOR_REQUESTS_PER_MINUTE}), counted across all of them.
+     */
     private static final String OPERATOR_SCOPE = "operator";
 
     private final RateLimiter limiter;
     private final TrustedProxies proxies;
     private final EnvironmentService environments;
+    private final Rate operatorRate;
 
-    public RateLimitRoutes(RateLimiter limiter, TrustedProxies proxies, EnvironmentService environments) {
+    public RateLimitRoutes(RateLimiter limiter, TrustedProxies proxies, EnvironmentService environments,
+                           int operatorRequestsPerMinute) {
         this.limiter = limiter;
         this.proxies = proxies;
         this.environments = environments;
+        this.operatorRate = RateLimit.ADMIN_REQUESTS_PER_TOKEN.withLimit(operatorRequestsPerMinute);
     }
 
     public void register(RoutesConfig routes) {
@@ -57,8 +63,8 @@ public final class RateLimitRoutes {
             return;
         }
         switch (AdminAuth.principal(ctx)) {
-            case AdminPrincipal.Operator operator -> limiter.check(RateLimit.ADMIN_REQUESTS_PER_TOKEN,
-                    RateLimit.ADMIN_REQUESTS_PER_TOKEN.defaultRate(), OPERATOR_SCOPE, operator.actor());
+            case AdminPrincipal.Operator operator -> limiter.check(RateLimit.ADMIN_REQUESTS_PER_TOKEN, operatorRate,
+                    OPERATOR_SCOPE, operator.actor());
             case AdminPrincipal.ApiToken token -> limiter.check(environments.require(token.environmentId()),
                     RateLimit.ADMIN_REQUESTS_PER_TOKEN, token.actor());
         }

@@ -63,6 +63,18 @@ class ConfigTest {
     }
 
     @Test
+    void operatorRequestLimitIsReadAndChecked() {
+        assertThat(Config.resolve(Config.Flags.none(), Map.of()).operatorRequestsPerMinute()).isEqualTo(600);
+        assertThat(Config.resolve(Config.Flags.none(), Map.of("SIGIL_OPERATOR_REQUESTS_PER_MINUTE", " 6000 "))
+                .operatorRequestsPerMinute()).isEqualTo(6000);
+        for (String invalid : new String[] {"many", "0", "-1", "1000001", "1e6"}) {
+            assertThatThrownBy(() -> Config.resolve(Config.Flags.none(),
+                    Map.of("SIGIL_OPERATOR_REQUESTS_PER_MINUTE", invalid)))
+                    .hasMessageContaining("SIGIL_OPERATOR_REQUESTS_PER_MINUTE");
+        }
+    }
+
+    @Test
     void redisAndTrustedProxiesAreReadAndChecked() {
         Config none = Config.resolve(Config.Flags.none(), Map.of());
         assertThat(none.redis()).isEmpty();

@@ -226,6 +226,22 @@ class RateLimitHttpTest {
     }
 
     @Test
+    void operatorTokenIsLimitedAtTheConfiguredRateAcrossEnvironments() {
+        try (TestServer operatorLimited = TestServer.start(MutableClock.startingNow(),
+                c -> c.withOperatorRequestsPerMinute(2))) {
+            String first = operatorLimited.createEnvironment();
+            String second = operatorLimited.createEnvironment();
+            assertLimited(operatorLimited.http().get("/api/v0/admin/environments/" + first + "/keys",
+                    "Authorization", "Bearer " + TestServer.ADMIN_TOKEN), 30);
+            assertLimited(operatorLimited.http().get("/api/v0/admin/environments/" + second + "/keys",
+                    "Authorization", "Bearer " + TestServer.ADMIN_TOKEN), 30);
+            operatorLimited.clock.advance(Duration.ofSeconds(30));
+            assertThat(operatorLimited.http().get("/api/v0/admin/environments/" + second + "/keys",
+                    "Authorization", "Bearer " + TestServer.ADMIN_TOKEN).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void corsPreflightsAreNotCounted() {
         SdkClient sdk = environmentWith(Map.of("noncesPerIpPerMinute", 1));
         for (int i = 0; i < 5; i++) {
