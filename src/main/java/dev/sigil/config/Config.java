@@ -55,8 +55,9 @@ public record Config(
     /** Without any code sender (the shape every existing caller uses). */
     public Config(String host, int port, Path dataDir, Optional<String> databaseUrl, Optional<String> publicUrl,
                   Optional<String> adminToken, Optional<String> masterKey) {
-        this(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, Optional.empty(), Optional.empty(), false, Optional.empty(),
-                DEFAULT_WEBHOOK_POLL, Optional.empty(), TrustedProxies.none(), DEFAULT_OPERATOR_REQUESTS_PER_MINUTE);
+        this(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, Optional.empty(), Optional.empty(), false,
+                Optional.empty(), DEFAULT_WEBHOOK_POLL, Optional.empty(), TrustedProxies.none(),
+                DEFAULT_OPERATOR_REQUESTS_PER_MINUTE);
     }
 
     public Config {

@@ -52,7 +52,8 @@ class JsonLogTest {
                 .filter(l -> l.path("loggerName").asString("").equals("dev.sigil.access")).findFirst().orElseThrow();
         assertThat(access.get("level").asString()).isEqualTo("INFO");
         assertThat(access.get("timestamp").isNumber()).isTrue();
-        assertThat(access.get("formattedMessage").asString()).matches("POST /api/v0/sdk/\\{environmentId}/refresh 200 \\d+\\.\\d{3}ms");
+        assertThat(access.get("formattedMessage").asString())
+                .matches("POST /api/v0/sdk/\\{environmentId}/refresh 200 \\d+\\.\\d{3}ms");
         assertThat(lines).anySatisfy(l -> {
             assertThat(l.path("mdc").path("requestId").asString("")).isEqualTo("json-log-2");
             assertThat(l.get("formattedMessage").asString()).contains(" 401 ");
