@@ -1,5 +1,6 @@
 package dev.sigil.config;
 
+import dev.sigil.ratelimit.RateLimit;
 import dev.sigil.ratelimit.TrustedProxies;
 
 import java.nio.file.Path;
@@ -48,9 +49,9 @@ public record Config(
     public static final int DEFAULT_PORT = 8080;
     public static final String DEFAULT_DATA_DIR = "./sigil-data";
     public static final java.time.Duration DEFAULT_WEBHOOK_POLL = java.time.Duration.ofSeconds(1);
-    public static final int DEFAULT_OPERATOR_REQUESTS_PER_MINUTE = 600;
-    /** As for an environment's rate-limit settings: higher is "no limit" in practice, and a typo should not be. */
-    public static final int MAX_OPERATOR_REQUESTS_PER_MINUTE = 1_000_000;
+    /** The admin API's per-token default, which API tokens get when their environment does not change it. */
+    public static final int DEFAULT_OPERATOR_REQUESTS_PER_MINUTE =
+            RateLimit.ADMIN_REQUESTS_PER_TOKEN.defaultRate().limit();
 
     /** Without any code sender (the shape every existing caller uses). */
     public Config(String host, int port, Path dataDir, Optional<String> databaseUrl, Optional<String> publicUrl,
@@ -67,9 +68,9 @@ public record Config(
         if (webhookPoll.isNegative() || webhookPoll.isZero()) {
             throw new IllegalArgumentException("webhook poll interval must be positive");
         }
-        if (operatorRequestsPerMinute < 1 || operatorRequestsPerMinute > MAX_OPERATOR_REQUESTS_PER_MINUTE) {
+        if (operatorRequestsPerMinute < 1 || operatorRequestsPerMinute > RateLimit.MAX_SETTING) {
             throw new IllegalArgumentException("SIGIL_OPERATOR_REQUESTS_PER_MINUTE must be between 1 and "
-                    + MAX_OPERATOR_REQUESTS_PER_MINUTE + ", got " + operatorRequestsPerMinute);
+                    + RateLimit.MAX_SETTING + ", got " + operatorRequestsPerMinute);
         }
         if (host.isBlank()) {
             throw new IllegalArgumentException("host must not be blank");
@@ -103,7 +104,8 @@ public record Config(
     /** Resolves flags over environment variables over defaults. */
     public static Config resolve(Flags flags, Map<String, String> env) {
         String host = flags.host().orElse(nonBlank(env.get("SIGIL_HOST")).orElse(DEFAULT_HOST));
-        int port = flags.port().orElseGet(() -> nonBlank(env.get("SIGIL_PORT")).map(Config::parsePort).orElse(DEFAULT_PORT));
+        int port = flags.port().orElseGet(() -> nonBlank(env.get("SIGIL_PORT")).map(v -> parseInt("SIGIL_PORT", v))
+                .orElse(DEFAULT_PORT));
         Path dataDir = flags.dataDir().orElse(Path.of(nonBlank(env.get("SIGIL_DATA_DIR")).orElse(DEFAULT_DATA_DIR)));
         Optional<String> databaseUrl = flags.databaseUrl().or(() -> nonBlank(env.get("SIGIL_DATABASE_URL")));
         return new Config(host, port, dataDir.toAbsolutePath().normalize(), databaseUrl,
@@ -115,10 +117,6 @@ public record Config(
                 nonBlank(env.get("SIGIL_OPERATOR_REQUESTS_PER_MINUTE"))
                         .map(v -> parseInt("SIGIL_OPERATOR_REQUESTS_PER_MINUTE", v))
                         .orElse(DEFAULT_OPERATOR_REQUESTS_PER_MINUTE));
-    }
-
-    private static int parsePort(String value) {
-        return parseInt("SIGIL_PORT", value);
     }
 
     private static int parseInt(String name, String value) {
