@@ -4,6 +4,7 @@ import dev.sigil.ratelimit.RateLimit;
 import dev.sigil.ratelimit.TrustedProxies;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -40,7 +41,7 @@ public record Config(
         Optional<SmsConfig> sms,
         boolean devMode,
         Optional<String> metricsToken,
-        java.time.Duration webhookPoll,
+        Duration webhookPoll,
         Optional<RedisConfig> redis,
         TrustedProxies trustedProxies,
         int operatorRequestsPerMinute) {
@@ -48,18 +49,10 @@ public record Config(
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
     public static final String DEFAULT_DATA_DIR = "./sigil-data";
-    public static final java.time.Duration DEFAULT_WEBHOOK_POLL = java.time.Duration.ofSeconds(1);
+    public static final Duration DEFAULT_WEBHOOK_POLL = Duration.ofSeconds(1);
     /** The admin API's per-token default, which API tokens get when their environment does not change it. */
     public static final int DEFAULT_OPERATOR_REQUESTS_PER_MINUTE =
             RateLimit.ADMIN_REQUESTS_PER_TOKEN.defaultRate().limit();
-
-    /** Without any code sender (the shape every existing caller uses). */
-    public Config(String host, int port, Path dataDir, Optional<String> databaseUrl, Optional<String> publicUrl,
-                  Optional<String> adminToken, Optional<String> masterKey) {
-        this(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, Optional.empty(), Optional.empty(), false,
-                Optional.empty(), DEFAULT_WEBHOOK_POLL, Optional.empty(), TrustedProxies.none(),
-                DEFAULT_OPERATOR_REQUESTS_PER_MINUTE);
-    }
 
     public Config {
         if (port < 0 || port > 65535) {
@@ -103,20 +96,24 @@ public record Config(
 
     /** Resolves flags over environment variables over defaults. */
     public static Config resolve(Flags flags, Map<String, String> env) {
-        String host = flags.host().orElse(nonBlank(env.get("SIGIL_HOST")).orElse(DEFAULT_HOST));
-        int port = flags.port().orElseGet(() -> nonBlank(env.get("SIGIL_PORT")).map(v -> parseInt("SIGIL_PORT", v))
-                .orElse(DEFAULT_PORT));
         Path dataDir = flags.dataDir().orElse(Path.of(nonBlank(env.get("SIGIL_DATA_DIR")).orElse(DEFAULT_DATA_DIR)));
-        Optional<String> databaseUrl = flags.databaseUrl().or(() -> nonBlank(env.get("SIGIL_DATABASE_URL")));
-        return new Config(host, port, dataDir.toAbsolutePath().normalize(), databaseUrl,
-                nonBlank(env.get("SIGIL_PUBLIC_URL")), nonBlank(env.get("SIGIL_ADMIN_TOKEN")),
-                nonBlank(env.get("SIGIL_MASTER_KEY")), SmtpConfig.fromEnvironment(env),
-                SmsConfig.fromEnvironment(env), false, nonBlank(env.get("SIGIL_METRICS_TOKEN")),
-                DEFAULT_WEBHOOK_POLL, RedisConfig.fromEnvironment(env),
-                TrustedProxies.parse(Optional.ofNullable(env.get("SIGIL_TRUSTED_PROXIES")).orElse("")),
-                nonBlank(env.get("SIGIL_OPERATOR_REQUESTS_PER_MINUTE"))
+        return builder(dataDir.toAbsolutePath().normalize())
+                .host(flags.host().orElse(nonBlank(env.get("SIGIL_HOST")).orElse(DEFAULT_HOST)))
+                .port(flags.port().orElseGet(() -> nonBlank(env.get("SIGIL_PORT"))
+                        .map(v -> parseInt("SIGIL_PORT", v)).orElse(DEFAULT_PORT)))
+                .databaseUrl(flags.databaseUrl().or(() -> nonBlank(env.get("SIGIL_DATABASE_URL"))))
+                .publicUrl(nonBlank(env.get("SIGIL_PUBLIC_URL")))
+                .adminToken(nonBlank(env.get("SIGIL_ADMIN_TOKEN")))
+                .masterKey(nonBlank(env.get("SIGIL_MASTER_KEY")))
+                .smtp(SmtpConfig.fromEnvironment(env))
+                .sms(SmsConfig.fromEnvironment(env))
+                .metricsToken(nonBlank(env.get("SIGIL_METRICS_TOKEN")))
+                .redis(RedisConfig.fromEnvironment(env))
+                .trustedProxies(TrustedProxies.parse(Optional.ofNullable(env.get("SIGIL_TRUSTED_PROXIES")).orElse("")))
+                .operatorRequestsPerMinute(nonBlank(env.get("SIGIL_OPERATOR_REQUESTS_PER_MINUTE"))
                         .map(v -> parseInt("SIGIL_OPERATOR_REQUESTS_PER_MINUTE", v))
-                        .orElse(DEFAULT_OPERATOR_REQUESTS_PER_MINUTE));
+                        .orElse(DEFAULT_OPERATOR_REQUESTS_PER_MINUTE))
+                .build();
     }
 
     private static int parseInt(String name, String value) {
@@ -131,40 +128,135 @@ public record Config(
         return Optional.ofNullable(value).map(String::trim).filter(v -> !v.isEmpty());
     }
 
-    public Config withPort(int newPort) {
-        return new Config(host, newPort, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, sms, devMode, metricsToken, webhookPoll, redis, trustedProxies, operatorRequestsPerMinute);
-    }
-
-    public Config withSmtp(Optional<SmtpConfig> newSmtp) {
-        return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, newSmtp, sms, devMode, metricsToken, webhookPoll, redis, trustedProxies, operatorRequestsPerMinute);
-    }
-
-    public Config withSms(Optional<SmsConfig> newSms) {
-        return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, newSms, devMode, metricsToken, webhookPoll, redis, trustedProxies, operatorRequestsPerMinute);
-    }
-
-    public Config withMetricsToken(Optional<String> token) {
-        return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, sms, devMode, token, webhookPoll, redis, trustedProxies, operatorRequestsPerMinute);
-    }
-
-    public Config withWebhookPoll(java.time.Duration poll) {
-        return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, sms, devMode, metricsToken, poll, redis, trustedProxies, operatorRequestsPerMinute);
-    }
-
-    public Config withRedis(Optional<RedisConfig> newRedis) {
-        return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, sms, devMode, metricsToken, webhookPoll, newRedis, trustedProxies, operatorRequestsPerMinute);
-    }
-
-    public Config withTrustedProxies(TrustedProxies proxies) {
-        return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, sms, devMode, metricsToken, webhookPoll, redis, proxies, operatorRequestsPerMinute);
-    }
-
-    public Config withOperatorRequestsPerMinute(int limit) {
-        return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, sms, devMode, metricsToken, webhookPoll, redis, trustedProxies, limit);
-    }
-
     /** {@code sigil dev}: the same configuration, with the console standing in for missing code senders. */
     public Config inDevMode() {
-        return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, sms, true, metricsToken, webhookPoll, redis, trustedProxies, operatorRequestsPerMinute);
+        return toBuilder().devMode(true).build();
+    }
+
+    /** Every setting at its default, the data directory aside (it has no default here: see {@link #resolve}). */
+    public static Builder builder(Path dataDir) {
+        return new Builder(dataDir);
+    }
+
+    /** This configuration's settings, to change some: {@code config.toBuilder().port(0).build()}. */
+    public Builder toBuilder() {
+        Builder builder = new Builder(dataDir);
+        builder.host = host;
+        builder.port = port;
+        builder.databaseUrl = databaseUrl;
+        builder.publicUrl = publicUrl;
+        builder.adminToken = adminToken;
+        builder.masterKey = masterKey;
+        builder.smtp = smtp;
+        builder.sms = sms;
+        builder.devMode = devMode;
+        builder.metricsToken = metricsToken;
+        builder.webhookPoll = webhookPoll;
+        builder.redis = redis;
+        builder.trustedProxies = trustedProxies;
+        builder.operatorRequestsPerMinute = operatorRequestsPerMinute;
+        return builder;
+    }
+
+    /**
+     * Settings by name, defaults filled in: a new setting is a record component, a field and setter here, a line in
+     * {@link #toBuilder} and an argument in {@link #build}, which checks them all (the record's constructor does).
+     */
+    public static final class Builder {
+        private String host = DEFAULT_HOST;
+        private int port = DEFAULT_PORT;
+        private final Path dataDir;
+        private Optional<String> databaseUrl = Optional.empty();
+        private Optional<String> publicUrl = Optional.empty();
+        private Optional<String> adminToken = Optional.empty();
+        private Optional<String> masterKey = Optional.empty();
+        private Optional<SmtpConfig> smtp = Optional.empty();
+        private Optional<SmsConfig> sms = Optional.empty();
+        private boolean devMode;
+        private Optional<String> metricsToken = Optional.empty();
+        private Duration webhookPoll = DEFAULT_WEBHOOK_POLL;
+        private Optional<RedisConfig> redis = Optional.empty();
+        private TrustedProxies trustedProxies = TrustedProxies.none();
+        private int operatorRequestsPerMinute = DEFAULT_OPERATOR_REQUESTS_PER_MINUTE;
+
+        private Builder(Path dataDir) {
+            this.dataDir = dataDir;
+        }
+
+        public Builder host(String value) {
+            host = value;
+            return this;
+        }
+
+        public Builder port(int value) {
+            port = value;
+            return this;
+        }
+
+        public Builder databaseUrl(Optional<String> value) {
+            databaseUrl = value;
+            return this;
+        }
+
+        public Builder publicUrl(Optional<String> value) {
+            publicUrl = value;
+            return this;
+        }
+
+        public Builder adminToken(Optional<String> value) {
+            adminToken = value;
+            return this;
+        }
+
+        public Builder masterKey(Optional<String> value) {
+            masterKey = value;
+            return this;
+        }
+
+        public Builder smtp(Optional<SmtpConfig> value) {
+            smtp = value;
+            return this;
+        }
+
+        public Builder sms(Optional<SmsConfig> value) {
+            sms = value;
+            return this;
+        }
+
+        public Builder devMode(boolean value) {
+            devMode = value;
+            return this;
+        }
+
+        public Builder metricsToken(Optional<String> value) {
+            metricsToken = value;
+            return this;
+        }
+
+        public Builder webhookPoll(Duration value) {
+            webhookPoll = value;
+            return this;
+        }
+
+        public Builder redis(Optional<RedisConfig> value) {
+            redis = value;
+            return this;
+        }
+
+        public Builder trustedProxies(TrustedProxies value) {
+            trustedProxies = value;
+            return this;
+        }
+
+        public Builder operatorRequestsPerMinute(int value) {
+            operatorRequestsPerMinute = value;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException when a setting is out of range (the message names it) */
+        public Config build() {
+            return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, sms, devMode,
+                    metricsToken, webhookPoll, redis, trustedProxies, operatorRequestsPerMinute);
+        }
     }
 }

@@ -1,6 +1,5 @@
 package dev.sigil.attack;
 
-import dev.sigil.config.Config;
 import dev.sigil.http.Json;
 import dev.sigil.testing.Http;
 import dev.sigil.testing.MutableClock;
@@ -67,7 +66,7 @@ class OtpAttackTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(MutableClock.startingNow(), Config::inDevMode);
+        server = TestServer.start(MutableClock.startingNow(), c -> c.devMode(true));
         sdk = new SdkClient(server, server.createEnvironment());
         // These attacks are not about the rate limits, and the test clock stands still.
         server.liftRateLimits(sdk.environmentId());

@@ -2,7 +2,10 @@ package dev.sigil.config;
 
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -34,6 +37,33 @@ class ConfigTest {
         assertThat(config.publicUrl()).contains("https://auth.example.com");
         assertThat(config.adminToken()).contains("t");
         assertThat(config.masterKey()).contains("k");
+    }
+
+    @Test
+    void toBuilderCarriesEverySettingAndChangesOnlyTheOneSet() throws Exception {
+        Map<String, String> env = Map.ofEntries(Map.entry("SIGIL_HOST", "0.0.0.0"), Map.entry("SIGIL_PORT", "9000"),
+                Map.entry("SIGIL_DATA_DIR", "/tmp/sigil-x"), Map.entry("SIGIL_DATABASE_URL", "jdbc:postgresql://db/sigil"),
+                Map.entry("SIGIL_PUBLIC_URL", "https://auth.example.com"), Map.entry("SIGIL_ADMIN_TOKEN", "t"),
+                Map.entry("SIGIL_MASTER_KEY", "k"), Map.entry("SIGIL_SMTP_HOST", "mail.example.com"),
+                Map.entry("SIGIL_SMTP_FROM", "auth@example.com"),
+                Map.entry("SIGIL_SMS_PROVIDER", "twilio"), Map.entry("SIGIL_TWILIO_ACCOUNT_SID", "AC" + "0".repeat(32)),
+                Map.entry("SIGIL_TWILIO_AUTH_TOKEN", "s3cret"), Map.entry("SIGIL_TWILIO_FROM", "+15005550006"),
+                Map.entry("SIGIL_METRICS_TOKEN", "m"), Map.entry("SIGIL_REDIS_URL", "redis://cache:6379"),
+                Map.entry("SIGIL_TRUSTED_PROXIES", "10.0.0.0/8"), Map.entry("SIGIL_OPERATOR_REQUESTS_PER_MINUTE", "7"));
+        Config config = Config.resolve(Config.Flags.none(), env).toBuilder()
+                .devMode(true).webhookPoll(Duration.ofMillis(20)).build();
+        // Every setting differs from its default, so a setting toBuilder forgot to copy would show below.
+        Config defaults = Config.builder(Path.of("/elsewhere")).build();
+        for (RecordComponent component : Config.class.getRecordComponents()) {
+            Method value = component.getAccessor();
+            assertThat(value.invoke(config)).as(component.getName()).isNotEqualTo(value.invoke(defaults));
+        }
+
+        assertThat(config.toBuilder().build()).isEqualTo(config);
+        Config moved = config.toBuilder().port(0).build();
+        assertThat(moved.port()).isZero();
+        assertThat(moved.toBuilder().port(9000).build()).isEqualTo(config);
+        assertThatThrownBy(() -> config.toBuilder().port(65536).build()).hasMessageContaining("port");
     }
 
     @Test

@@ -55,8 +55,7 @@ class KeysAtRestTest {
     @Test
     void generatedMasterKeyAndAdminTokenAreOwnerOnlyFiles() throws Exception {
         Path dataDir = Files.createTempDirectory("sigil-secrets");
-        Config config = new Config("127.0.0.1", 0, dataDir, TestDatabase.freshPostgresSchema(), Optional.empty(),
-                Optional.empty(), Optional.empty());
+        Config config = Config.builder(dataDir).port(0).databaseUrl(TestDatabase.freshPostgresSchema()).build();
         try (App app = App.start(config)) {
             assertThat(app.services().adminToken.generated()).isTrue();
             for (String name : List.of("master.key", "admin-token")) {
@@ -75,14 +74,13 @@ class KeysAtRestTest {
         Path dataDir = Files.createTempDirectory("sigil-master");
         Optional<String> database = TestDatabase.freshPostgresSchema();
         String rightKey = MasterKey.generateBase64(new SecureRandom());
-        Config config = new Config("127.0.0.1", 0, dataDir, database, Optional.empty(), Optional.of(TestServer.ADMIN_TOKEN),
-                Optional.of(rightKey));
+        Config config = Config.builder(dataDir).port(0).databaseUrl(database)
+                .adminToken(Optional.of(TestServer.ADMIN_TOKEN)).masterKey(Optional.of(rightKey)).build();
         String environmentId;
         try (App app = App.start(config, MutableClock.startingNow())) {
             environmentId = app.services().environments.create("sealed", List.of(TestServer.ORIGIN)).id();
         }
-        Config wrong = new Config("127.0.0.1", 0, dataDir, database, Optional.empty(), Optional.of(TestServer.ADMIN_TOKEN),
-                Optional.of(MasterKey.generateBase64(new SecureRandom())));
+        Config wrong = config.toBuilder().masterKey(Optional.of(MasterKey.generateBase64(new SecureRandom()))).build();
         try (App app = App.start(wrong)) {
             assertThatThrownBy(() -> app.services().keys.current(environmentId))
                     .hasMessageContaining("cannot decrypt a signing key");
@@ -107,8 +105,9 @@ class KeysAtRestTest {
     @Test
     void signInStillWorksWithAnOperatorSuppliedMasterKey() throws Exception {
         Path dataDir = Files.createTempDirectory("sigil-operator-key");
-        Config config = new Config("127.0.0.1", 0, dataDir, TestDatabase.freshPostgresSchema(), Optional.empty(),
-                Optional.of(TestServer.ADMIN_TOKEN), Optional.of(MasterKey.generateBase64(new SecureRandom())));
+        Config config = Config.builder(dataDir).port(0).databaseUrl(TestDatabase.freshPostgresSchema())
+                .adminToken(Optional.of(TestServer.ADMIN_TOKEN))
+                .masterKey(Optional.of(MasterKey.generateBase64(new SecureRandom()))).build();
         try (App app = App.start(config)) {
             assertThat(Files.exists(dataDir.resolve("master.key"))).isFalse();
             String env = app.services().environments.create("k", List.of(TestServer.ORIGIN)).id();

@@ -119,7 +119,7 @@ class MetricsTest {
     @Test
     void metricsTokenIsRequiredWhenSet() {
         try (TestServer guarded = TestServer.start(MutableClock.startingNow(),
-                c -> c.withMetricsToken(Optional.of("scrape-secret-123")))) {
+                c -> c.metricsToken(Optional.of("scrape-secret-123")))) {
             Http.Response anonymous = guarded.http().get("/metrics");
             assertThat(anonymous.status()).isEqualTo(401);
             assertThat(anonymous.json().get("error").asString()).isEqualTo("metrics token required");

@@ -1,6 +1,5 @@
 package dev.sigil.observe;
 
-import dev.sigil.config.Config;
 import dev.sigil.testing.Http;
 import dev.sigil.testing.MutableClock;
 import dev.sigil.testing.TestServer;
@@ -25,7 +24,7 @@ class OpenApiTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(MutableClock.startingNow(), Config::inDevMode);
+        server = TestServer.start(MutableClock.startingNow(), c -> c.devMode(true));
     }
 
     @AfterAll

@@ -37,7 +37,7 @@ class EmailOtpTest {
     @BeforeAll
     static void start() {
         mailbox = Mailbox.started();
-        server = TestServer.start(MutableClock.startingNow(), c -> c.withSmtp(Optional.of(mailbox.smtpConfig())));
+        server = TestServer.start(MutableClock.startingNow(), c -> c.smtp(Optional.of(mailbox.smtpConfig())));
         sdk = new SdkClient(server, server.createEnvironment());
         // Dozens of sign-ins and codes from one address while the clock stands still.
         server.raiseAddressLimits(sdk.environmentId());
@@ -189,7 +189,7 @@ class EmailOtpTest {
     @Test
     void anExpiredCodeIsAnInvalidVerification() {
         MutableClock clock = new MutableClock(java.time.Instant.now());
-        try (TestServer own = TestServer.start(clock, c -> c.withSmtp(Optional.of(mailbox.smtpConfig())))) {
+        try (TestServer own = TestServer.start(clock, c -> c.smtp(Optional.of(mailbox.smtpConfig())))) {
             SdkClient client = new SdkClient(own, own.createEnvironment());
             String email = newAddress();
             String id = createId(client, email);

@@ -1,6 +1,5 @@
 package dev.sigil.otp;
 
-import dev.sigil.config.Config;
 import dev.sigil.http.Json;
 import dev.sigil.testing.Http;
 import dev.sigil.testing.Mailbox;
@@ -25,7 +24,7 @@ class OtpDeliveryTest {
     void aCodeQueuedWhileSmtpIsDownIsDeliveredOnceItIsUp() {
         MutableClock clock = MutableClock.startingNow();
         try (Mailbox mailbox = Mailbox.stopped();
-             TestServer server = TestServer.start(clock, c -> c.withSmtp(Optional.of(mailbox.smtpConfig())))) {
+             TestServer server = TestServer.start(clock, c -> c.smtp(Optional.of(mailbox.smtpConfig())))) {
             SdkClient sdk = new SdkClient(server, server.createEnvironment());
             String email = EmailOtpTest.newAddress();
             String id = EmailOtpTest.createId(sdk, email);
@@ -45,7 +44,7 @@ class OtpDeliveryTest {
     void aCodeQueuedBeforeARestartIsSentAfterIt() {
         MutableClock clock = MutableClock.startingNow();
         try (Mailbox mailbox = Mailbox.stopped();
-             TestServer server = TestServer.start(clock, c -> c.withSmtp(Optional.of(mailbox.smtpConfig())))) {
+             TestServer server = TestServer.start(clock, c -> c.smtp(Optional.of(mailbox.smtpConfig())))) {
             SdkClient sdk = new SdkClient(server, server.createEnvironment());
             String email = EmailOtpTest.newAddress();
             String id = EmailOtpTest.createId(sdk, email);
@@ -59,7 +58,7 @@ class OtpDeliveryTest {
     void neitherTheVerificationNorTheOutboxStoresTheCodeInPlainText() {
         MutableClock clock = MutableClock.startingNow();
         try (Mailbox mailbox = Mailbox.stopped();
-             TestServer server = TestServer.start(clock, c -> c.withSmtp(Optional.of(mailbox.smtpConfig())))) {
+             TestServer server = TestServer.start(clock, c -> c.smtp(Optional.of(mailbox.smtpConfig())))) {
             SdkClient sdk = new SdkClient(server, server.createEnvironment());
             String email = EmailOtpTest.newAddress();
             EmailOtpTest.createId(sdk, email);
@@ -93,7 +92,7 @@ class OtpDeliveryTest {
 
     @Test
     void devModeShowsCodesInTheDevOutboxAndTheySignIn() {
-        try (TestServer server = TestServer.start(MutableClock.startingNow(), Config::inDevMode)) {
+        try (TestServer server = TestServer.start(MutableClock.startingNow(), c -> c.devMode(true))) {
             SdkClient sdk = new SdkClient(server, server.createEnvironment());
             String email = EmailOtpTest.newAddress();
             String id = EmailOtpTest.createId(sdk, email);

@@ -52,7 +52,7 @@ class SmsOtpTest {
     static void start() {
         twilio = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
         twilio.start();
-        server = TestServer.start(MutableClock.startingNow(), c -> c.withSms(Optional.of(smsConfig())));
+        server = TestServer.start(MutableClock.startingNow(), c -> c.sms(Optional.of(smsConfig())));
         sdk = new SdkClient(server, server.createEnvironment());
     }
 
@@ -237,7 +237,7 @@ class SmsOtpTest {
     @Test
     void aTwilioFailureIsRetriedByTheOutbox() {
         MutableClock clock = MutableClock.startingNow();
-        try (TestServer own = TestServer.start(clock, c -> c.withSms(Optional.of(smsConfig())))) {
+        try (TestServer own = TestServer.start(clock, c -> c.sms(Optional.of(smsConfig())))) {
             twilio.resetAll();
             twilio.stubFor(post(urlPathEqualTo(MESSAGES)).inScenario("flaky").whenScenarioStateIs(STARTED)
                     .willReturn(aResponse().withStatus(503)).willSetStateTo("up"));

@@ -29,7 +29,7 @@ class DeleteAndCheckTest {
     @BeforeAll
     static void start() {
         mailbox = Mailbox.started();
-        server = TestServer.start(MutableClock.startingNow(), c -> c.withSmtp(Optional.of(mailbox.smtpConfig())));
+        server = TestServer.start(MutableClock.startingNow(), c -> c.smtp(Optional.of(mailbox.smtpConfig())));
         sdk = new SdkClient(server, server.createEnvironment());
     }
 

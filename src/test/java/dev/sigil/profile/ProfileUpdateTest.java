@@ -1,6 +1,5 @@
 package dev.sigil.profile;
 
-import dev.sigil.config.Config;
 import dev.sigil.http.Json;
 import dev.sigil.testing.Http;
 import dev.sigil.testing.Mailbox;
@@ -41,7 +40,8 @@ class ProfileUpdateTest {
     static void start() {
         mailbox = Mailbox.started();
         // SMTP for email codes; dev mode puts SMS codes in the dev outbox.
-        server = TestServer.start(MutableClock.startingNow(), c -> c.withSmtp(Optional.of(mailbox.smtpConfig())).inDevMode());
+        server = TestServer.start(MutableClock.startingNow(),
+                c -> c.smtp(Optional.of(mailbox.smtpConfig())).devMode(true));
         sdk = new SdkClient(server, server.createEnvironment());
         // Dozens of sign-ins and codes from one address while the clock stands still.
         server.raiseAddressLimits(sdk.environmentId());

@@ -28,7 +28,7 @@ class SettingsTest {
     @BeforeAll
     static void start() {
         mailbox = Mailbox.started();
-        server = TestServer.start(MutableClock.startingNow(), c -> c.withSmtp(Optional.of(mailbox.smtpConfig())));
+        server = TestServer.start(MutableClock.startingNow(), c -> c.smtp(Optional.of(mailbox.smtpConfig())));
     }
 
     @AfterAll

@@ -1,6 +1,5 @@
 package dev.sigil.ratelimit;
 
-import dev.sigil.config.Config;
 import dev.sigil.http.Json;
 import dev.sigil.testing.Http;
 import dev.sigil.testing.MutableClock;
@@ -27,7 +26,7 @@ class RateLimitHttpTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(MutableClock.startingNow(), Config::inDevMode);
+        server = TestServer.start(MutableClock.startingNow(), c -> c.devMode(true));
     }
 
     @AfterAll
@@ -228,7 +227,7 @@ class RateLimitHttpTest {
     @Test
     void operatorTokenIsLimitedAtTheConfiguredRateAcrossEnvironments() {
         try (TestServer operatorLimited = TestServer.start(MutableClock.startingNow(),
-                c -> c.withOperatorRequestsPerMinute(2))) {
+                c -> c.operatorRequestsPerMinute(2))) {
             String first = operatorLimited.createEnvironment();
             String second = operatorLimited.createEnvironment();
             assertLimited(operatorLimited.http().get("/api/v0/admin/environments/" + first + "/keys",
@@ -265,7 +264,7 @@ class RateLimitHttpTest {
     @Test
     void forwardedForNamesTheClientBehindATrustedProxy() {
         try (TestServer proxied = TestServer.start(MutableClock.startingNow(),
-                c -> c.withTrustedProxies(TrustedProxies.parse("127.0.0.1, 10.0.0.0/8")))) {
+                c -> c.trustedProxies(TrustedProxies.parse("127.0.0.1, 10.0.0.0/8")))) {
             String id = proxied.createEnvironment();
             proxied.patchEnvironment(id, "{\"settings\":{\"sigil\":{\"rateLimits\":{\"noncesPerIpPerMinute\":2}}}}");
             SdkClient sdk = new SdkClient(proxied, id);

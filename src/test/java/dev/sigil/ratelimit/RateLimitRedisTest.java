@@ -34,7 +34,7 @@ class RateLimitRedisTest {
     @Test
     void limitsAreSharedByTwoNodes() {
         RedisConfig redis = freshRedis();
-        try (TestServer nodeA = TestServer.start(MutableClock.startingNow(), c -> c.withRedis(Optional.of(redis)));
+        try (TestServer nodeA = TestServer.start(MutableClock.startingNow(), c -> c.redis(Optional.of(redis)));
              App nodeB = nodeA.startSecondNode()) {
             String env = nodeA.createEnvironment();
             nodeA.patchEnvironment(env, "{\"settings\":{\"sigil\":{\"rateLimits\":{\"noncesPerIpPerMinute\":3}}}}");
@@ -55,7 +55,7 @@ class RateLimitRedisTest {
     @Test
     void refreshLimitsAreSharedByTwoNodes() {
         RedisConfig redis = freshRedis();
-        try (TestServer nodeA = TestServer.start(MutableClock.startingNow(), c -> c.withRedis(Optional.of(redis)));
+        try (TestServer nodeA = TestServer.start(MutableClock.startingNow(), c -> c.redis(Optional.of(redis)));
              App nodeB = nodeA.startSecondNode()) {
             String env = nodeA.createEnvironment();
             nodeA.patchEnvironment(env, "{\"settings\":{\"sigil\":{\"rateLimits\":{\"refreshesPerSessionPerMinute\":1}}}}");
@@ -73,7 +73,7 @@ class RateLimitRedisTest {
             closedPort = socket.getLocalPort();
         }
         RedisConfig down = new RedisConfig("redis://127.0.0.1:" + closedPort, "sigil-test:" + UUID.randomUUID() + ":");
-        try (TestServer server = TestServer.start(MutableClock.startingNow(), c -> c.withRedis(Optional.of(down)))) {
+        try (TestServer server = TestServer.start(MutableClock.startingNow(), c -> c.redis(Optional.of(down)))) {
             String env = server.createEnvironment();
             server.patchEnvironment(env, "{\"settings\":{\"sigil\":{\"rateLimits\":{\"noncesPerIpPerMinute\":1}}}}");
             assertThat(nonce(server.http(), env).status()).isEqualTo(200);
@@ -94,7 +94,7 @@ class RateLimitRedisTest {
     void redisLostWhileRunningLimitsInThisNodesMemoryThenInRedisWhenBack() throws Exception {
         try (TcpRelay relay = TcpRelay.to(6379)) {
             RedisConfig redis = new RedisConfig("redis://127.0.0.1:" + relay.port(), "sigil-test:" + UUID.randomUUID() + ":");
-            try (TestServer server = TestServer.start(MutableClock.startingNow(), c -> c.withRedis(Optional.of(redis)))) {
+            try (TestServer server = TestServer.start(MutableClock.startingNow(), c -> c.redis(Optional.of(redis)))) {
                 String env = server.createEnvironment();
                 server.patchEnvironment(env, "{\"settings\":{\"sigil\":{\"rateLimits\":{\"noncesPerIpPerMinute\":1}}}}");
                 assertThat(nonce(server.http(), env).status()).isEqualTo(200);

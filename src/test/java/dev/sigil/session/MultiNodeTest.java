@@ -36,7 +36,7 @@ class MultiNodeTest {
     @BeforeAll
     static void start() {
         mailbox = Mailbox.started();
-        nodeA = TestServer.start(MutableClock.startingNow(), c -> c.withSmtp(Optional.of(mailbox.smtpConfig())));
+        nodeA = TestServer.start(MutableClock.startingNow(), c -> c.smtp(Optional.of(mailbox.smtpConfig())));
         String env = nodeA.createEnvironment();
         // Same issuer on both nodes: in production both sit behind one SIGIL_PUBLIC_URL.
         nodeB = SigilProcess.serve(nodeA.dataDir(), nodeA.databaseUrl(), Map.of(

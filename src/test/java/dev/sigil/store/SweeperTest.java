@@ -30,7 +30,7 @@ class SweeperTest {
     @BeforeEach
     void start() {
         mailbox = Mailbox.started();
-        server = TestServer.start(MutableClock.startingNow(), c -> c.withSmtp(Optional.of(mailbox.smtpConfig())));
+        server = TestServer.start(MutableClock.startingNow(), c -> c.smtp(Optional.of(mailbox.smtpConfig())));
         sdk = new SdkClient(server, server.createEnvironment());
         jdbi = server.app().services().database.jdbi();
     }

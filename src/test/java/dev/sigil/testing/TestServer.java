@@ -28,12 +28,12 @@ public final class TestServer implements AutoCloseable {
     private final Path dataDir;
     private final Optional<String> databaseUrl;
     public final MutableClock clock;
-    private final UnaryOperator<Config> customize;
+    private final UnaryOperator<Config.Builder> customize;
     private App app;
     private int port;
     private Http http;
 
-    private TestServer(Path dataDir, Optional<String> databaseUrl, MutableClock clock, UnaryOperator<Config> customize) {
+    private TestServer(Path dataDir, Optional<String> databaseUrl, MutableClock clock, UnaryOperator<Config.Builder> customize) {
         this.dataDir = dataDir;
         this.databaseUrl = databaseUrl;
         this.clock = clock;
@@ -45,8 +45,8 @@ public final class TestServer implements AutoCloseable {
         return start(clock, UnaryOperator.identity());
     }
 
-    /** With configuration beyond the defaults, e.g. {@code c -> c.withSmtp(...)} or {@code Config::inDevMode}. */
-    public static TestServer start(MutableClock clock, UnaryOperator<Config> customize) {
+    /** With configuration beyond the defaults, e.g. {@code c -> c.smtp(...)} or {@code c -> c.devMode(true)}. */
+    public static TestServer start(MutableClock clock, UnaryOperator<Config.Builder> customize) {
         try {
             return new TestServer(Files.createTempDirectory("sigil-test"), TestDatabase.freshPostgresSchema(), clock, customize);
         } catch (IOException e) {
@@ -60,8 +60,7 @@ public final class TestServer implements AutoCloseable {
 
     private void boot() {
         // A restart binds the same port again: the port is part of every token's issuer.
-        Config config = customize.apply(new Config("127.0.0.1", port, dataDir, databaseUrl, Optional.empty(),
-                Optional.of(ADMIN_TOKEN), Optional.empty()));
+        Config config = customize.apply(settings().port(port)).build();
         app = App.start(config, clock);
         port = app.port();
         http = new Http("http://127.0.0.1:" + app.port());
@@ -72,9 +71,13 @@ public final class TestServer implements AutoCloseable {
      * public URL so tokens of either node carry the same issuer. The caller closes it.
      */
     public App startSecondNode() {
-        Config config = customize.apply(new Config("127.0.0.1", 0, dataDir, databaseUrl, Optional.of(baseUrl()),
-                Optional.of(ADMIN_TOKEN), Optional.empty()));
+        Config config = customize.apply(settings().port(0).publicUrl(Optional.of(baseUrl()))).build();
         return App.start(config, clock);
+    }
+
+    /** Loopback, this server's data directory, database and admin token; the caller sets the port. */
+    private Config.Builder settings() {
+        return Config.builder(dataDir).host("127.0.0.1").databaseUrl(databaseUrl).adminToken(Optional.of(ADMIN_TOKEN));
     }
 
     /** Stops and starts the server on the same data directory and database. */

@@ -29,7 +29,7 @@ class WebhookEventsTest {
     @BeforeAll
     static void start() {
         mailbox = Mailbox.started();
-        fixture = new WebhookFixture(c -> c.withSmtp(Optional.of(mailbox.smtpConfig())));
+        fixture = new WebhookFixture(c -> c.smtp(Optional.of(mailbox.smtpConfig())));
         env = fixture.server.createEnvironment();
         sdk = new SdkClient(fixture.server, env);
         receiver = Receiver.healthy();

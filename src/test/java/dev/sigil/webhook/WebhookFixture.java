@@ -22,13 +22,13 @@ final class WebhookFixture implements AutoCloseable {
     static final String OPERATOR = TestServer.ADMIN_TOKEN;
     final TestServer server;
 
-    WebhookFixture(UnaryOperator<Config> customize) {
+    WebhookFixture(UnaryOperator<Config.Builder> customize) {
         this(customize, Duration.ofMillis(20));
     }
 
     /** A server whose webhook worker polls every {@code poll}. */
-    WebhookFixture(UnaryOperator<Config> customize, Duration poll) {
-        this.server = TestServer.start(MutableClock.startingNow(), c -> customize.apply(c).withWebhookPoll(poll));
+    WebhookFixture(UnaryOperator<Config.Builder> customize, Duration poll) {
+        this.server = TestServer.start(MutableClock.startingNow(), c -> customize.apply(c).webhookPoll(poll));
     }
 
     WebhookFixture() {
