@@ -42,11 +42,12 @@ class ConfigTest {
     @Test
     void toBuilderCarriesEverySettingAndChangesOnlyTheOneSet() throws Exception {
         Map<String, String> env = Map.ofEntries(Map.entry("SIGIL_HOST", "0.0.0.0"), Map.entry("SIGIL_PORT", "9000"),
-                Map.entry("SIGIL_DATA_DIR", "/tmp/sigil-x"), Map.entry("SIGIL_DATABASE_URL", "jdbc:postgresql://db/sigil"),
+                Map.entry("SIGIL_DATA_DIR", "/tmp/sigil-x"),
+                Map.entry("SIGIL_DATABASE_URL", "jdbc:postgresql://db/sigil"),
                 Map.entry("SIGIL_PUBLIC_URL", "https://auth.example.com"), Map.entry("SIGIL_ADMIN_TOKEN", "t"),
                 Map.entry("SIGIL_MASTER_KEY", "k"), Map.entry("SIGIL_SMTP_HOST", "mail.example.com"),
-                Map.entry("SIGIL_SMTP_FROM", "auth@example.com"),
-                Map.entry("SIGIL_SMS_PROVIDER", "twilio"), Map.entry("SIGIL_TWILIO_ACCOUNT_SID", "AC" + "0".repeat(32)),
+                Map.entry("SIGIL_SMTP_FROM", "auth@example.com"), Map.entry("SIGIL_SMS_PROVIDER", "twilio"),
+                Map.entry("SIGIL_TWILIO_ACCOUNT_SID", "AC" + "0".repeat(32)),
                 Map.entry("SIGIL_TWILIO_AUTH_TOKEN", "s3cret"), Map.entry("SIGIL_TWILIO_FROM", "+15005550006"),
                 Map.entry("SIGIL_METRICS_TOKEN", "m"), Map.entry("SIGIL_REDIS_URL", "redis://cache:6379"),
                 Map.entry("SIGIL_TRUSTED_PROXIES", "10.0.0.0/8"), Map.entry("SIGIL_OPERATOR_REQUESTS_PER_MINUTE", "7"));

@@ -33,7 +33,8 @@ public final class TestServer implements AutoCloseable {
     private int port;
     private Http http;
 
-    private TestServer(Path dataDir, Optional<String> databaseUrl, MutableClock clock, UnaryOperator<Config.Builder> customize) {
+    private TestServer(Path dataDir, Optional<String> databaseUrl, MutableClock clock,
+                       UnaryOperator<Config.Builder> customize) {
         this.dataDir = dataDir;
         this.databaseUrl = databaseUrl;
         this.clock = clock;
