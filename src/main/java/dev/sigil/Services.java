@@ -11,6 +11,7 @@ import dev.sigil.externalauth.ExternalTokenVerifier;
 import dev.sigil.externalauth.RemoteJwks;
 import dev.sigil.keys.CryptoProvider;
 import dev.sigil.keys.MasterKey;
+import dev.sigil.keys.MasterKeyCheck;
 import dev.sigil.keys.SigningKeys;
 import dev.sigil.observe.Metrics;
 import dev.sigil.otp.Otp;
@@ -31,6 +32,11 @@ import dev.sigil.webhook.DeliveryWorker;
 import dev.sigil.webhook.Events;
 import dev.sigil.webhook.Webhooks;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicReference;
@@ -40,6 +46,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * every feature service. {@link App} puts HTTP in front of it; {@code sigil env create} uses it directly.
  */
 public final class Services implements AutoCloseable {
+    /** The master key's file in the data directory, used when SIGIL_MASTER_KEY is not set. */
+    public static final String MASTER_KEY_FILE = "master.key";
+    private static final Logger log = LoggerFactory.getLogger(Services.class);
+
     public final Config config;
     public final DataDir dataDir;
     public final DataDir.Secret adminToken;
@@ -71,10 +81,14 @@ public final class Services implements AutoCloseable {
         this.dataDir = new DataDir(config.dataDir());
         this.adminToken = config.adminToken().map(t -> new DataDir.Secret(t, false))
                 .orElseGet(() -> dataDir.secret("admin-token", () -> "sigil_admin_" + randomHex(random, 32)));
-        String masterKeyText = config.masterKey()
-                .orElseGet(() -> dataDir.secret("master.key", () -> MasterKey.generateBase64(random)).value());
-        MasterKey masterKey = MasterKey.fromBase64(masterKeyText, random);
         this.database = Database.open(config.databaseUrl(), dataDir.resolve("sigil.db"));
+        MasterKey masterKey;
+        try {
+            masterKey = masterKey(config, dataDir, new MasterKeyCheck(database.jdbi(), clock), random);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
         Events.install(database.jdbi(), clock);
         this.rateLimiter = RateLimiter.open(config.redis(), clock, metrics.registry());
         this.publicUrl.set(config.publicUrl().orElse("http://" + config.host() + ":" + config.port()));
@@ -102,6 +116,32 @@ public final class Services implements AutoCloseable {
         metrics.cachedGauge("sigil_webhook_deliveries_pending", "Webhook deliveries not yet delivered or given up",
                 deliveries::pending);
         this.sweeper = new Sweeper(database, clock, metrics::swept);
+    }
+
+    /**
+     * The configured master key, else the data directory's {@code master.key}, else a new one, but only for a database
+     * that has none yet; checked against the database's key check before anything is served (see {@link MasterKeyCheck}).
+     */
+    private static MasterKey masterKey(Config config, DataDir dataDir, MasterKeyCheck check, SecureRandom random) {
+        MasterKeyCheck.State state = check.read();
+        Path keyFile = dataDir.resolve(MASTER_KEY_FILE);
+        boolean keyFileExisted = Files.exists(keyFile);
+        if (config.masterKey().isEmpty() && !keyFileExisted && state.needsItsOwnKey()) {
+            throw MasterKeyCheck.missingKey(keyFile.toString());
+        }
+        String encoded = config.masterKey()
+                .orElseGet(() -> dataDir.secret(MASTER_KEY_FILE, () -> MasterKey.generateBase64(random)).value());
+        MasterKey key = MasterKey.fromBase64(encoded, random);
+        check.bind(key);
+        if (config.masterKey().isEmpty() && keyFileExisted && !state.needsItsOwnKey()) {
+            // The usual sign of a restore that brought master.key but not the database (or an SQLite file copied
+            // without its -wal file while the server ran, which holds no tables yet): starting fresh is legal,
+            // but the operator should hear about it before users sign in to an empty install.
+            log.warn("{} was already there but the database was empty: starting a new install with that key. If you "
+                    + "meant to restore a backup, its database did not come with it (see {})", keyFile,
+                    MasterKeyCheck.GUIDE);
+        }
+        return key;
     }
 
     public static Services open(Config config) {

@@ -16,10 +16,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-/** The command line: {@code sigil serve}, {@code sigil dev} and {@code sigil env create}. Nothing else lives here. */
+/** The command line: {@code sigil serve}, {@code dev}, {@code env create} and {@code backup}. Nothing else lives here. */
 @Command(name = "sigil", mixinStandardHelpOptions = true, version = "sigil 0.1.0",
         description = "Self-hosted authentication server speaking Dynamic's SDK API.",
-        subcommands = {Sigil.Serve.class, Sigil.Dev.class, Sigil.Env.class})
+        subcommands = {Sigil.Serve.class, Sigil.Dev.class, Sigil.Env.class, Sigil.BackupCommand.class})
 public final class Sigil {
 
     public static void main(String[] args) {
@@ -128,6 +128,26 @@ public final class Sigil {
                 System.out.println(Json.writeString(EnvironmentAdminRoutes.render(env)));
                 return 0;
             }
+        }
+    }
+
+    @Command(name = "backup", mixinStandardHelpOptions = true,
+            description = "Copy the data directory to DEST while the server runs: a consistent SQLite snapshot plus the "
+                    + "master key and admin token, itself a data directory (sigil serve --data-dir DEST). For PostgreSQL "
+                    + "it saves the keys and says how to pg_dump the database.")
+    static final class BackupCommand implements Callable<Integer> {
+        @CommandLine.Parameters(paramLabel = "DEST", description = "a new (or empty) directory for the backup")
+        Path destination;
+        @Option(names = "--no-secrets", description = "leave master.key and admin-token out (keep the key elsewhere: "
+                + "the database cannot be opened without it)")
+        boolean noSecrets;
+        @CommandLine.Mixin
+        StorageMixin storage;
+
+        @Override
+        public Integer call() {
+            new Backup(storage.config(), destination, !noSecrets, System.out).run();
+            return 0;
         }
     }
 }

@@ -60,6 +60,11 @@ final class SigningKeyStore {
                 .mapTo(Integer.class).findOne().isPresent());
     }
 
+    /** Some stored key, of any environment and state. */
+    Optional<StoredKey> anyKey() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM signing_keys LIMIT 1").map((rs, ctx) -> read(rs)).findOne());
+    }
+
     List<StoredKey> liveKeys(Handle h, String environmentId, Instant now) {
         return h.createQuery("""
                         SELECT * FROM signing_keys

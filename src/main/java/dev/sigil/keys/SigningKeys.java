@@ -208,6 +208,19 @@ public final class SigningKeys {
         }
     }
 
+    /** Whether {@code key} unseals one of the database's signing keys (any one: a master key seals them all). */
+    static boolean opensAStoredKey(Jdbi jdbi, MasterKey key) {
+        return new SigningKeyStore(jdbi).anyKey().map(stored -> {
+            try {
+                Arrays.fill(key.decrypt(stored.privateKeySealed(), associatedData(stored.kid(), stored.environmentId())),
+                        (byte) 0);
+                return true;
+            } catch (IllegalStateException wrongKey) {
+                return false;
+            }
+        }).orElse(true);
+    }
+
     private static JWSVerifier verifierOf(StoredKey key) {
         try {
             RSAKey jwk = new RSAKey.Builder(new Base64URL(key.publicN()), new Base64URL(key.publicE()))
