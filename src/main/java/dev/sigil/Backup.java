@@ -56,12 +56,12 @@ final class Backup {
             throw new IllegalArgumentException("no master key to back up (neither " + keyFile() + " nor SIGIL_MASTER_KEY): "
                     + "without it the backup could not be opened; use --no-secrets to back up the database alone");
         }
+        Jdbi source = config.databaseUrl().map(Jdbi::create).orElseGet(() -> Jdbi.create(sqlite(sqliteSource())));
+        checkKey(source, key);
         prepareDestination();
         List<String> written = new ArrayList<>();
-        if (config.databaseUrl().isPresent()) {
-            checkKey(Jdbi.create(config.databaseUrl().get()), key);
-        } else {
-            written.add(copySqlite(key));
+        if (config.databaseUrl().isEmpty()) {
+            written.add(copySqlite(source));
         }
         if (withSecrets) {
             writeSecret(Services.MASTER_KEY_FILE, key.orElseThrow());
@@ -100,17 +100,19 @@ final class Backup {
         });
     }
 
-    /** VACUUM INTO the destination, then check the copy opens and is intact; returns what it reports. */
-    private String copySqlite(Optional<String> key) {
+    private Path sqliteSource() {
         Path source = config.dataDir().resolve(DATABASE_FILE);
         if (!Files.isRegularFile(source)) {
             throw new IllegalArgumentException("no database at " + source + " (is --data-dir right? for PostgreSQL "
                     + "give --database-url)");
         }
-        Jdbi sourceDb = Jdbi.create(sqlite(source));
-        checkKey(sourceDb, key);
+        return source;
+    }
+
+    /** VACUUM INTO the destination, then check the copy opens and is intact; returns what it reports. */
+    private String copySqlite(Jdbi source) {
         Path copy = destination.resolve(DATABASE_FILE);
-        sourceDb.useHandle(h -> h.execute("VACUUM INTO ?", copy.toAbsolutePath().toString()));
+        source.useHandle(h -> h.execute("VACUUM INTO ?", copy.toAbsolutePath().toString()));
         restrictToOwner(copy);
         return Jdbi.create(sqlite(copy)).withHandle(h -> {
             String integrity = h.createQuery("PRAGMA integrity_check").mapTo(String.class).one();
