@@ -184,8 +184,9 @@ class SolanaSignInTest {
         for (String endpoint : new String[]{"/wallets/signin", "/verify"}) {
             assertUnprocessable(sdk.post(endpoint, body), "other_verify_failure");
         }
-        int credentials = server.app().services().database.jdbi().withHandle(h -> h.createQuery(
-                        "SELECT COUNT(*) FROM verified_credentials WHERE environment_id = :env AND identifier = :address")
+        int credentials = server.app().services().database.jdbi().withHandle(h -> h.createQuery("""
+                        SELECT COUNT(*) FROM verified_credentials
+                        WHERE environment_id = :env AND identifier = :address""")
                 .bind("env", sdk.environmentId()).bind("address", IDENTITY_ADDRESS).mapTo(Integer.class).one());
         assertThat(credentials).as("no user holds the identity address").isZero();
     }

@@ -135,14 +135,15 @@ class SolanaSignatureTest {
     }
 
     /**
-     * "Taming the many EdDSAs" (Chalkias, Garillot, Nikolaenko, 2020), the 12 vectors of novifinancial/ed25519-speccheck
-     * (cases.txt): message, public key, signature, and whether libsodium's crypto_sign_verify_detached accepts it
-     * (its row of the paper's results: only case 3 passes). The JDK alone accepts cases 0-3: 0 (S = 0, A and R small
-     * order), 1 (A small order, R mixed order) and 2 (A mixed, R small order) are the small-order forgeries.
-     * 4-5 pass only cofactored verification, 6-7 have S ≥ L, 8-9 a non-canonical R, 10-11 a non-canonical
-     * small-order A (y = p - 1 with the sign bit of x = 0 set).
+     * "Taming the many EdDSAs" (Chalkias, Garillot, Nikolaenko, 2020): the 12 vectors of
+     * novifinancial/ed25519-speccheck (cases.txt), each message, public key, signature and whether libsodium's
+     * crypto_sign_verify_detached accepts it (its row of the paper's results; cases numbered from 0, only case 3
+     * passes). The JDK alone accepts cases 0-3; 0 (S = 0, A and R small order), 1 (A small order, R mixed order) and
+     * 2 (A mixed order, R small order) are the small-order forgeries. Cases 4-5 pass only cofactored verification,
+     * 6-7 have S ≥ L, 8-9 a non-canonical R, 10-11 a non-canonical small-order A (y = p - 1 with the sign bit of
+     * x = 0 set).
      */
-    @ParameterizedTest(name = "case {index}: {3}")
+    @ParameterizedTest(name = "[{index}] libsodium accepts: {3}")
     @CsvSource({
             "8c93255d71dcab10e8f379c26200f3c7bd5f09d9bc3068d3ef4edeb4853022b6, c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa, c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a0000000000000000000000000000000000000000000000000000000000000000, false",
             "9bd9f44f4dcc75bd531b56b2cd280b0bb38fc1cd6d1230e14861d861de092e79, c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa, f7badec5b8abeaf699583992219b7b223f1df3fbbea919844e3f7c554a43dd43a5bb704786be79fc476f91d3f3f89b03984d8068dcf1bb7dfc6637b45450ac04, false",
