@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -38,7 +39,7 @@ import java.util.Set;
  * parameters that carry or point at keys ({@code jwk}, {@code jku}, {@code x5u}, {@code x5c}) are never read.
  * Claims (RFC 8725 §3.8, §3.9): {@code iss} exactly the configured issuer, {@code aud} containing the
  * configured audience if one is configured, {@code exp} required and honoured, {@code nbf} and {@code iat}
- * not in the future, each with {@link #CLOCK_SKEW}, and a {@code sub} of 1 to 255 characters.
+ * not in the future, each with {@link #CLOCK_SKEW}, and a {@code sub} that is a JSON string of 1 to 255 characters.
  *
  * <p>Every failure is {@code 422 invalid_external_auth} with a short reason that never quotes the token.
  */
@@ -64,10 +65,10 @@ public final class ExternalTokenVerifier {
     public ExternalIdentity verify(ExternalAuthSettings settings, String token) {
         SignedJWT jwt = parse(token);
         checkHeader(jwt.getHeader());
+        checkSubjectType(jwt);
         URI jwksUrl = settings.jwksUrl().orElseThrow(() -> rejected("external auth has no JWKS URL"));
-        JWTClaimsSet claims;
         try {
-            claims = processor(settings, jwksUrl).process(jwt, null);
+            processor(settings, jwksUrl).process(jwt, null);
         } catch (Rejected e) {
             throw rejected(e.getMessage());
         } catch (KeyRefused e) {
@@ -79,7 +80,7 @@ public final class ExternalTokenVerifier {
         } catch (JOSEException e) {
             throw rejected("token signature could not be verified");
         }
-        return new ExternalIdentity(subject(claims));
+        return new ExternalIdentity(subject(jwt));
     }
 
     private static SignedJWT parse(String token) {
@@ -166,9 +167,28 @@ public final class ExternalTokenVerifier {
         }
     }
 
-    private static String subject(JWTClaimsSet claims) {
-        Object sub = claims.getClaim("sub");
-        if (!(sub instanceof String subject) || subject.isEmpty()) {
+    /**
+     * RFC 7519 §4.1.2: sub is a StringOrURI, a JSON string. Nimbus's claims set turns a numeric sub into its decimal
+     * string, so 12345 would sign in as the user whose sub is "12345" (one id space of the issuer colliding with
+     * another), and refuses a boolean, object or array sub with no reason Sigil can name. So the type is checked on
+     * the payload as the issuer wrote it, before Nimbus parses the claims (which it does before checking the
+     * signature: this check reveals nothing the sender did not write).
+     */
+    private static void checkSubjectType(SignedJWT jwt) {
+        Object sub = rawSubject(jwt);
+        if (sub != null && !(sub instanceof String)) {
+            throw rejected("token sub must be a string (RFC 7519 §4.1.2)");
+        }
+    }
+
+    private static Object rawSubject(SignedJWT jwt) {
+        Map<String, Object> payload = jwt.getPayload().toJSONObject();
+        return payload == null ? null : payload.get("sub");
+    }
+
+    /** The sub of the (verified) payload as the issuer wrote it: never a number Nimbus turned into a string. */
+    private static String subject(SignedJWT jwt) {
+        if (!(rawSubject(jwt) instanceof String subject) || subject.isEmpty()) {
             throw rejected("token has no sub claim");
         }
         if (subject.length() > MAX_SUBJECT_LENGTH) {

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 /**
  * Cookie mode ({@code settings.security.auth.storage} contains {@code "cookie"}): every response that carries
  * tokens (a VerifyResponse: sign-in, refresh, link, unlink, profile update, code verify) also sets
- * {@code DYNAMIC_JWT_TOKEN} to the minified token, and {@code /revoke} and {@code DELETE /users} clear it.
+ * {@code DYNAMIC_JWT_TOKEN} to the minified token, and a successful (204) {@code /revoke} or {@code DELETE /users}
+ * clears it; a refused one leaves it alone.
  * Done once here, as an after-handler, so no route has to know about cookies; the tokens stay in the body too,
  * as Dynamic's sandbox does. {@link SdkRequests#bearer} reads the cookie back when there is no Authorization.
  * <p>
@@ -44,15 +45,26 @@ public final class TokenCookie {
         if (env == null || !env.settings().cookieMode() || ctx.method().name().equals("OPTIONS")) {
             return;
         }
-        if (ctx.path().endsWith("/revoke") || (ctx.method().name().equals("DELETE") && ctx.path().endsWith("/users")
-                && ctx.status().getCode() == 204)) {
-            ctx.res().addHeader("Set-Cookie", cookie(ctx, "", Instant.EPOCH, 0));
+        if (endsTheSession(ctx)) {
+            // A refused one (403 for a foreign Origin, 401 without a live token) leaves the cookie alone: otherwise
+            // any site could log the user out with a top-level form POST to /revoke, as the browser applies the
+            // Set-Cookie of that navigation's response even though Sigil refused the request (forced logout).
+            if (ctx.status().getCode() == 204) {
+                ctx.res().addHeader("Set-Cookie", cookie(ctx, "", Instant.EPOCH, 0));
+            }
             return;
         }
         if (ctx.status().getCode() == 200) {
             tokens(ctx).ifPresent(t -> ctx.res().addHeader("Set-Cookie", cookie(ctx, t.minifiedJwt(), t.expiresAt(),
                     Math.max(0, t.expiresAt().getEpochSecond() - clock.instant().getEpochSecond()))));
         }
+    }
+
+    /** POST /revoke and DELETE /users: the responses that clear the cookie rather than set it. */
+    private static boolean endsTheSession(Context ctx) {
+        String method = ctx.method().name();
+        return (method.equals("POST") && ctx.path().endsWith("/revoke"))
+                || (method.equals("DELETE") && ctx.path().endsWith("/users"));
     }
 
     private record Tokens(String minifiedJwt, Instant expiresAt) {

@@ -9,6 +9,7 @@ import java.security.Signature;
 import java.security.spec.EdECPoint;
 import java.security.spec.EdECPublicKeySpec;
 import java.security.spec.NamedParameterSpec;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Optional;
 
@@ -40,9 +41,20 @@ public final class SolanaSignature {
         return key.isPresent() && sig.isPresent() && verify(key.get(), message.getBytes(StandardCharsets.UTF_8), sig.get());
     }
 
-    /** RFC 8032 §5.1.7 verification with the JDK's provider, from the raw 32-byte key. */
+    /**
+     * RFC 8032 §5.1.7 verification with the JDK's provider, from the raw 32-byte key, after libsodium's stricter
+     * checks of {@link Ed25519Encoding}: no small-order or non-canonical key or R, no S ≥ L. Without them the
+     * keyless identity point's address "signs" every message with R = identity, S = 0.
+     */
     static boolean verify(byte[] publicKey, byte[] message, byte[] signature) {
         if (publicKey.length != PUBLIC_KEY_BYTES || signature.length != SIGNATURE_BYTES) {
+            return false;
+        }
+        byte[] r = Arrays.copyOfRange(signature, 0, Ed25519Encoding.BYTES);
+        byte[] s = Arrays.copyOfRange(signature, Ed25519Encoding.BYTES, SIGNATURE_BYTES);
+        if (!Ed25519Encoding.isCanonicalPoint(publicKey) || Ed25519Encoding.hasSmallOrder(publicKey)
+                || !Ed25519Encoding.isCanonicalPoint(r) || Ed25519Encoding.hasSmallOrder(r)
+                || !Ed25519Encoding.isCanonicalScalar(s)) {
             return false;
         }
         try {

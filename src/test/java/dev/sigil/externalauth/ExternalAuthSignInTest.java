@@ -336,6 +336,23 @@ class ExternalAuthSignInTest {
         assertRejected(signIn(issuer.sdk(), longSub), longSub);
     }
 
+    /**
+     * RFC 7519 §4.1.2: sub is a StringOrURI. Nimbus turns a numeric sub into its decimal string, so 12345 would sign
+     * in as the user of "12345" (or of "1.2345E4"), an issuer's numeric id space colliding with its string one.
+     */
+    @Test
+    void tokenWhoseSubjectIsNotAStringIsRejected() {
+        Issuer issuer = issuer(rsa);
+        for (Object sub : List.of(12345, 1.5, true, Map.of("id", "alice"), List.of("alice"))) {
+            String jwt = sign(rsa, claims("x").claim("sub", sub).build());
+            assertThat(SdkClient.claims(jwt).get("sub").isString()).as(jwt).isFalse();
+
+            assertRejected(signIn(issuer.sdk(), jwt), jwt, "sub must be a string");
+        }
+        JsonNode asString = signedIn(issuer.sdk(), sign(rsa, claims("12345").build()));
+        assertThat(asString.get("user").get("newUser").asBoolean()).as("the numeric sub made no user").isTrue();
+    }
+
     @Test
     void tokenWithoutExpiryIsRejected() {
         Issuer issuer = issuer(rsa);

@@ -112,6 +112,44 @@ class CookieModeTest {
         assertThat(after.json().get("error").isString()).isTrue();
     }
 
+    /**
+     * Forced logout: a page on any site can submit a form to /revoke as a top-level navigation, and the browser applies
+     * the Set-Cookie of that response whatever its status. The 403 for the foreign Origin must not clear the cookie.
+     */
+    @Test
+    void revokeFromAForeignOriginIsRefusedAndLeavesTheCookieAlone() {
+        String token = cookieValue(local.signInResponse(TestWallet.random(), "/wallets/signin"));
+
+        for (String origin : new String[]{"https://evil.example", "null"}) {
+            Http.Response refused = server.http().send("POST", local.path("/revoke"), "", "Origin", origin,
+                    "Content-Type", "application/x-www-form-urlencoded", "Cookie", "DYNAMIC_JWT_TOKEN=" + token);
+
+            assertThat(refused.status()).as(origin).isEqualTo(403);
+            assertThat(refused.json().get("error").isString()).isTrue();
+            assertThat(setCookies(refused)).as(origin).isEmpty();
+        }
+        assertThat(withCookie(local, "GET", "/users", null, token).status()).as("the session lives").isEqualTo(200);
+    }
+
+    @Test
+    void revokeWithoutALiveTokenIsRefusedAndLeavesTheCookieAlone() {
+        String token = cookieValue(local.signInResponse(TestWallet.random(), "/wallets/signin"));
+        Http.Response noToken = server.http().send("POST", local.path("/revoke"), "", "Origin", TestServer.ORIGIN,
+                "Content-Type", "application/json");
+        Http.Response badToken = withCookie(local, "POST", "/revoke", "", token.substring(0, token.length() - 2));
+
+        for (Http.Response refused : List.of(noToken, badToken)) {
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(401);
+            assertThat(refused.json().get("error").isString()).isTrue();
+            assertThat(setCookies(refused)).as(refused.toString()).isEmpty();
+        }
+        // Revoked once, the token cannot revoke again; the second answer does not clear whatever cookie is there now.
+        assertThat(withCookie(local, "POST", "/revoke", "", token).status()).isEqualTo(204);
+        Http.Response again = withCookie(local, "POST", "/revoke", "", token);
+        assertThat(again.status()).isEqualTo(401);
+        assertThat(setCookies(again)).isEmpty();
+    }
+
     @Test
     void deletingTheUserClearsTheCookie() {
         String token = cookieValue(local.signInResponse(TestWallet.random(), "/wallets/signin"));

@@ -12,6 +12,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
+import java.util.HexFormat;
+
 import static dev.sigil.wallet.WalletSignInTest.assertUnprocessable;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -156,6 +158,37 @@ class SolanaSignInTest {
                 server.clock.instant().minus(WalletProofs.MAX_MESSAGE_AGE).minusSeconds(1), sdk.environmentId());
         assertUnprocessable(sdk.post("/wallets/signin", SdkClient.verifyRequest(wallet, message, wallet.sign(message))),
                 "other_verify_failure");
+    }
+
+    /** The Solana address of the identity point, a key of small order (1) that nobody holds the private key of. */
+    static final String IDENTITY_ADDRESS = Base58.encode(SolanaSignatureTest.IDENTITY);
+
+    /**
+     * A VerifyRequest for a fresh nonce from the identity point's address, "signed" with R = identity, S = 0 (in
+     * base58 or hex), which the JDK's Ed25519 alone accepts for every message.
+     */
+    static String identityForgery(SdkClient sdk, boolean hex) {
+        SolanaTestWallet template = SolanaTestWallet.random();
+        String message = sdk.messageFor(template, sdk.nonce()).replace(template.address(), IDENTITY_ADDRESS);
+        byte[] forgery = SolanaSignatureTest.identityForgery();
+        String signature = hex ? HexFormat.of().formatHex(forgery) : Base58.encode(forgery);
+        return SdkClient.verifyRequest(template, message, signature).replace(template.address(), IDENTITY_ADDRESS);
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void identityPointAddressCannotSignInWithTheUniversalSignature(boolean hex) {
+        String body = identityForgery(sdk, hex);
+        assertThat(body).contains(IDENTITY_ADDRESS);
+
+        for (String endpoint : new String[]{"/wallets/signin", "/verify"}) {
+            assertUnprocessable(sdk.post(endpoint, body), "other_verify_failure");
+        }
+        int credentials = server.app().services().database.jdbi().withHandle(h -> h.createQuery("""
+                        SELECT COUNT(*) FROM verified_credentials
+                        WHERE environment_id = :env AND identifier = :address""")
+                .bind("env", sdk.environmentId()).bind("address", IDENTITY_ADDRESS).mapTo(Integer.class).one());
+        assertThat(credentials).as("no user holds the identity address").isZero();
     }
 
     @Test

@@ -164,6 +164,19 @@ class WalletLinkTest {
     }
 
     @Test
+    void identityPointAddressCannotBeLinkedWithTheUniversalSignature() {
+        JsonNode signedIn = sdk.signIn(SolanaTestWallet.random());
+        String bearer = signedIn.get("minifiedJwt").asString();
+
+        for (String endpoint : new String[]{"/verify/link", "/wallets/verify"}) {
+            assertUnprocessable(sdk.post(endpoint, SolanaSignInTest.identityForgery(sdk, false), bearer),
+                    "other_verify_failure");
+        }
+        assertThat(addresses(sdk.get("/users", bearer).json())).doesNotContain(SolanaSignInTest.IDENTITY_ADDRESS)
+                .hasSize(1);
+    }
+
+    @Test
     void linkWithoutBearerIs401Json() {
         Http.Response response = sdk.post("/verify/link", sdk.signedRequest(TestWallet.random()));
         assertUnauthorized(response);
