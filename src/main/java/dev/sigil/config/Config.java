@@ -62,12 +62,12 @@ public record Config(
             RateLimit.ADMIN_REQUESTS_PER_TOKEN.defaultRate().limit();
 
     /**
-     * A request head (at most {@link HttpServer#MAX_HEADER_BYTES}) arrives in one or two packets; 10 s leaves room for a
-     * slow mobile link, and is what a connection trickling one costs (apart from the idle timeout's 30 s per byte).
+     * A request head (at most {@link HttpServer#MAX_HEADER_BYTES}) arrives in a packet or two: 10 s leaves room for a
+     * slow mobile link, and is how long a client trickling one holds its connection (not 30 s a byte, as before).
      */
     public static final Duration DEFAULT_REQUEST_HEAD_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration MAX_REQUEST_HEAD_TIMEOUT = Duration.ofMinutes(5);
-    /** Far more than a browser (6 per origin) or a NAT of them needs; 40 addresses are needed to fill the global cap. */
+    /** Far more than a browser (6 per origin) or an office behind one NAT needs; 40 addresses fill the global cap. */
     public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256;
 
     public Config {

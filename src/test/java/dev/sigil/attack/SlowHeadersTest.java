@@ -1,5 +1,6 @@
 package dev.sigil.attack;
 
+import dev.sigil.ratelimit.TrustedProxies;
 import dev.sigil.testing.MutableClock;
 import dev.sigil.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
@@ -170,7 +171,28 @@ class SlowHeadersTest {
         }
     }
 
+    /** Behind a trusted proxy every client has the proxy's address: the proxy is not held to the per-address cap. */
+    @Test
+    void trustedProxiesAreExemptFromThePerAddressCap() throws Exception {
+        try (TestServer behindProxy = TestServer.start(MutableClock.startingNow(), c -> c.maxConnectionsPerAddress(1)
+                .trustedProxies(TrustedProxies.parse("127.0.0.7")))) {
+            int proxied = URI.create(behindProxy.baseUrl()).getPort();
+            try (Socket first = connectFrom("127.0.0.7", proxied); Socket second = connectFrom("127.0.0.7", proxied)) {
+                assertThat(exchange(first, HEALTHZ)).startsWith("HTTP/1.1 200 ");
+                assertThat(exchange(second, HEALTHZ)).startsWith("HTTP/1.1 200 ");
+            }
+            try (Socket first = connectFrom("127.0.0.8", proxied); Socket second = connectFrom("127.0.0.8", proxied)) {
+                assertThat(exchange(first, HEALTHZ)).startsWith("HTTP/1.1 200 ");
+                assertThat(exchangeOrClosed(second, HEALTHZ)).isEmpty();
+            }
+        }
+    }
+
     private static Socket connectFrom(String clientAddress) throws IOException {
+        return connectFrom(clientAddress, port);
+    }
+
+    private static Socket connectFrom(String clientAddress, int port) throws IOException {
         Socket socket = new Socket();
         socket.bind(new InetSocketAddress(clientAddress, 0));
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);

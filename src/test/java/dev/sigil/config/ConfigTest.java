@@ -51,7 +51,8 @@ class ConfigTest {
                 Map.entry("SIGIL_TWILIO_AUTH_TOKEN", "s3cret"), Map.entry("SIGIL_TWILIO_FROM", "+15005550006"),
                 Map.entry("SIGIL_METRICS_TOKEN", "m"), Map.entry("SIGIL_REDIS_URL", "redis://cache:6379"),
                 Map.entry("SIGIL_TRUSTED_PROXIES", "10.0.0.0/8"), Map.entry("SIGIL_OPERATOR_REQUESTS_PER_MINUTE", "7"),
-                Map.entry("SIGIL_REQUEST_HEAD_TIMEOUT_SECONDS", "3"), Map.entry("SIGIL_MAX_CONNECTIONS_PER_ADDRESS", "9"));
+                Map.entry("SIGIL_REQUEST_HEAD_TIMEOUT_SECONDS", "3"),
+                Map.entry("SIGIL_MAX_CONNECTIONS_PER_ADDRESS", "9"));
         Config config = Config.resolve(Config.Flags.none(), env).toBuilder()
                 .devMode(true).webhookPoll(Duration.ofMillis(20)).build();
         // Every setting differs from its default, so a setting toBuilder forgot to copy would show below.
