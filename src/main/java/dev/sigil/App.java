@@ -6,6 +6,7 @@ import dev.sigil.config.Config;
 import dev.sigil.environment.EnvironmentAdminRoutes;
 import dev.sigil.environment.SettingsRoutes;
 import dev.sigil.externalauth.ExternalAuthRoutes;
+import dev.sigil.http.ConnectionLimits;
 import dev.sigil.http.HttpServer;
 import dev.sigil.http.SdkRequests;
 import dev.sigil.http.TokenCookie;
@@ -60,7 +61,11 @@ public final class App implements AutoCloseable {
             features.add(new WebhookRoutes(services.environments, services.webhooks, services.deliveries)::register);
             features.add(new MetricsRoutes(services.metrics, config.metricsToken())::register);
             features.add(new OpenApiRoutes()::register);
-            HttpServer http = HttpServer.start(config.host(), config.port(), new SdkRequests(services.environments),
+            // Trusted proxies carry many clients' connections: the per-address cap would count them all as one.
+            ConnectionLimits limits = new ConnectionLimits(config.requestHeadTimeout(),
+                    config.maxConnectionsPerAddress(), config.trustedProxies()::trusts);
+            HttpServer http = HttpServer.start(config.host(), config.port(), limits,
+                    new SdkRequests(services.environments),
                     services.database::answers, new RequestObservation(services.metrics), features);
             services.boundTo(http.port());
             services.otp.startSending();

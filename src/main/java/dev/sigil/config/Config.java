@@ -1,5 +1,6 @@
 package dev.sigil.config;
 
+import dev.sigil.http.HttpServer;
 import dev.sigil.ratelimit.RateLimit;
 import dev.sigil.ratelimit.TrustedProxies;
 
@@ -28,6 +29,10 @@ import java.util.Optional;
  * @param trustedProxies proxies whose {@code X-Forwarded-For} names the client ({@code SIGIL_TRUSTED_PROXIES}); none by default
  * @param operatorRequestsPerMinute admin API requests the operator token may make per minute, across all environments
  *                      ({@code SIGIL_OPERATOR_REQUESTS_PER_MINUTE}, default 600)
+ * @param requestHeadTimeout how long a request's line and headers may take to arrive in full
+ *                      ({@code SIGIL_REQUEST_HEAD_TIMEOUT_SECONDS}, default 10, at most 300)
+ * @param maxConnectionsPerAddress open connections one client address (IPv6: one /64) may hold; trusted proxies are
+ *                      exempt ({@code SIGIL_MAX_CONNECTIONS_PER_ADDRESS}, default 256, at most the global cap)
  */
 public record Config(
         String host,
@@ -44,7 +49,9 @@ public record Config(
         Duration webhookPoll,
         Optional<RedisConfig> redis,
         TrustedProxies trustedProxies,
-        int operatorRequestsPerMinute) {
+        int operatorRequestsPerMinute,
+        Duration requestHeadTimeout,
+        int maxConnectionsPerAddress) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -53,6 +60,15 @@ public record Config(
     /** The admin API's per-token default, which API tokens get when their environment does not change it. */
     public static final int DEFAULT_OPERATOR_REQUESTS_PER_MINUTE =
             RateLimit.ADMIN_REQUESTS_PER_TOKEN.defaultRate().limit();
+
+    /**
+     * A request head (at most {@link HttpServer#MAX_HEADER_BYTES}) arrives in a packet or two: 10 s leaves room for a
+     * slow mobile link, and is how long a client trickling one holds its connection (not 30 s a byte, as before).
+     */
+    public static final Duration DEFAULT_REQUEST_HEAD_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration MAX_REQUEST_HEAD_TIMEOUT = Duration.ofMinutes(5);
+    /** Far more than a browser (6 per origin) or an office behind one NAT needs; 40 addresses fill the global cap. */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256;
 
     public Config {
         if (port < 0 || port > 65535) {
@@ -64,6 +80,15 @@ public record Config(
         if (operatorRequestsPerMinute < 1 || operatorRequestsPerMinute > RateLimit.MAX_SETTING) {
             throw new IllegalArgumentException("SIGIL_OPERATOR_REQUESTS_PER_MINUTE must be between 1 and "
                     + RateLimit.MAX_SETTING + ", got " + operatorRequestsPerMinute);
+        }
+        if (requestHeadTimeout.isNegative() || requestHeadTimeout.isZero()
+                || requestHeadTimeout.compareTo(MAX_REQUEST_HEAD_TIMEOUT) > 0) {
+            throw new IllegalArgumentException("SIGIL_REQUEST_HEAD_TIMEOUT_SECONDS must be between 1 and "
+                    + MAX_REQUEST_HEAD_TIMEOUT.toSeconds() + ", got " + requestHeadTimeout.toMillis() + " ms");
+        }
+        if (maxConnectionsPerAddress < 1 || maxConnectionsPerAddress > HttpServer.MAX_CONNECTIONS) {
+            throw new IllegalArgumentException("SIGIL_MAX_CONNECTIONS_PER_ADDRESS must be between 1 and "
+                    + HttpServer.MAX_CONNECTIONS + ", got " + maxConnectionsPerAddress);
         }
         if (host.isBlank()) {
             throw new IllegalArgumentException("host must not be blank");
@@ -113,6 +138,12 @@ public record Config(
                 .operatorRequestsPerMinute(nonBlank(env.get("SIGIL_OPERATOR_REQUESTS_PER_MINUTE"))
                         .map(v -> parseInt("SIGIL_OPERATOR_REQUESTS_PER_MINUTE", v))
                         .orElse(DEFAULT_OPERATOR_REQUESTS_PER_MINUTE))
+                .requestHeadTimeout(nonBlank(env.get("SIGIL_REQUEST_HEAD_TIMEOUT_SECONDS"))
+                        .map(v -> Duration.ofSeconds(parseInt("SIGIL_REQUEST_HEAD_TIMEOUT_SECONDS", v)))
+                        .orElse(DEFAULT_REQUEST_HEAD_TIMEOUT))
+                .maxConnectionsPerAddress(nonBlank(env.get("SIGIL_MAX_CONNECTIONS_PER_ADDRESS"))
+                        .map(v -> parseInt("SIGIL_MAX_CONNECTIONS_PER_ADDRESS", v))
+                        .orElse(DEFAULT_MAX_CONNECTIONS_PER_ADDRESS))
                 .build();
     }
 
@@ -155,6 +186,8 @@ public record Config(
         builder.redis = redis;
         builder.trustedProxies = trustedProxies;
         builder.operatorRequestsPerMinute = operatorRequestsPerMinute;
+        builder.requestHeadTimeout = requestHeadTimeout;
+        builder.maxConnectionsPerAddress = maxConnectionsPerAddress;
         return builder;
     }
 
@@ -178,6 +211,8 @@ public record Config(
         private Optional<RedisConfig> redis = Optional.empty();
         private TrustedProxies trustedProxies = TrustedProxies.none();
         private int operatorRequestsPerMinute = DEFAULT_OPERATOR_REQUESTS_PER_MINUTE;
+        private Duration requestHeadTimeout = DEFAULT_REQUEST_HEAD_TIMEOUT;
+        private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
 
         private Builder(Path dataDir) {
             this.dataDir = dataDir;
@@ -253,10 +288,21 @@ public record Config(
             return this;
         }
 
+        public Builder requestHeadTimeout(Duration value) {
+            requestHeadTimeout = value;
+            return this;
+        }
+
+        public Builder maxConnectionsPerAddress(int value) {
+            maxConnectionsPerAddress = value;
+            return this;
+        }
+
         /** @throws IllegalArgumentException when a setting is out of range (the message names it) */
         public Config build() {
             return new Config(host, port, dataDir, databaseUrl, publicUrl, adminToken, masterKey, smtp, sms, devMode,
-                    metricsToken, webhookPoll, redis, trustedProxies, operatorRequestsPerMinute);
+                    metricsToken, webhookPoll, redis, trustedProxies, operatorRequestsPerMinute, requestHeadTimeout,
+                    maxConnectionsPerAddress);
         }
     }
 }

@@ -26,7 +26,10 @@ public final class HttpServer {
      * since the first, so {@link RequestBody} reads a Content-Length body in one read once it has arrived.
      */
     public static final int MIN_REQUEST_DATA_RATE = 1024;
-    /** Open connections beyond this wait in the kernel's accept queue: file descriptors stay bounded. */
+    /**
+     * Open connections beyond this wait in the kernel's accept queue: file descriptors stay bounded. One client address
+     * may hold only {@link ConnectionLimits#maxPerAddress()} of them.
+     */
     public static final int MAX_CONNECTIONS = 10_000;
     /**
      * While draining, a connection idle this long is closed. Jetty's default (1 s) also cut off an in-flight
@@ -44,8 +47,9 @@ public final class HttpServer {
         this.javalin = javalin;
     }
 
-    public static HttpServer start(String host, int port, SdkRequests sdk, BooleanSupplier databaseAnswers,
-                                   RequestObservation observation, List<Consumer<RoutesConfig>> features) {
+    public static HttpServer start(String host, int port, ConnectionLimits limits, SdkRequests sdk,
+                                   BooleanSupplier databaseAnswers, RequestObservation observation,
+                                   List<Consumer<RoutesConfig>> features) {
         Javalin javalin = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
             cfg.concurrency.useVirtualThreads = true;
@@ -62,6 +66,17 @@ public final class HttpServer {
                 // "Bearer TOKEN" after "Bearer token" would reach us as the earlier "Bearer token". Tokens are
                 // case-sensitive secrets, and behind a proxy one connection carries many clients' requests.
                 http.setHeaderCacheCaseSensitive(true);
+            });
+            // Our own connector (Javalin then adds none): its connections time request heads and count addresses.
+            cfg.jetty.addConnector((server, httpConfiguration) -> {
+                ServerConnector connector = new ServerConnector(server, new GuardedHttpConnectionFactory(
+                        httpConfiguration, limits.requestHeadTimeout(),
+                        new ConnectionsPerAddress(limits.maxPerAddress(), limits.exempt())));
+                connector.setHost(host);
+                connector.setPort(port);
+                connector.setIdleTimeout(IDLE_TIMEOUT_MS);
+                connector.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT_MS);
+                return connector;
             });
             cfg.jetty.modifyServer(server -> {
                 server.setStopTimeout(DRAIN_TIMEOUT_MS);
@@ -84,13 +99,7 @@ public final class HttpServer {
             features.forEach(f -> f.accept(cfg.routes));
         });
         observation.routedBy(javalin.unsafe.internalRouter);
-        javalin.start(host, port);
-        for (var connector : javalin.jettyServer().server().getConnectors()) {
-            if (connector instanceof ServerConnector sc) {
-                sc.setIdleTimeout(IDLE_TIMEOUT_MS);
-                sc.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT_MS);
-            }
-        }
+        javalin.start();
         return new HttpServer(javalin);
     }
 

@@ -50,7 +50,9 @@ class ConfigTest {
                 Map.entry("SIGIL_TWILIO_ACCOUNT_SID", "AC" + "0".repeat(32)),
                 Map.entry("SIGIL_TWILIO_AUTH_TOKEN", "s3cret"), Map.entry("SIGIL_TWILIO_FROM", "+15005550006"),
                 Map.entry("SIGIL_METRICS_TOKEN", "m"), Map.entry("SIGIL_REDIS_URL", "redis://cache:6379"),
-                Map.entry("SIGIL_TRUSTED_PROXIES", "10.0.0.0/8"), Map.entry("SIGIL_OPERATOR_REQUESTS_PER_MINUTE", "7"));
+                Map.entry("SIGIL_TRUSTED_PROXIES", "10.0.0.0/8"), Map.entry("SIGIL_OPERATOR_REQUESTS_PER_MINUTE", "7"),
+                Map.entry("SIGIL_REQUEST_HEAD_TIMEOUT_SECONDS", "3"),
+                Map.entry("SIGIL_MAX_CONNECTIONS_PER_ADDRESS", "9"));
         Config config = Config.resolve(Config.Flags.none(), env).toBuilder()
                 .devMode(true).webhookPoll(Duration.ofMillis(20)).build();
         // Every setting differs from its default, so a setting toBuilder forgot to copy would show below.
@@ -103,6 +105,32 @@ class ConfigTest {
                     Map.of("SIGIL_OPERATOR_REQUESTS_PER_MINUTE", invalid)))
                     .hasMessageContaining("SIGIL_OPERATOR_REQUESTS_PER_MINUTE");
         }
+    }
+
+    @Test
+    void connectionLimitsAreReadAndChecked() {
+        Config defaults = Config.resolve(Config.Flags.none(), Map.of());
+        assertThat(defaults.requestHeadTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(defaults.maxConnectionsPerAddress()).isEqualTo(256);
+        Config config = Config.resolve(Config.Flags.none(), Map.of("SIGIL_REQUEST_HEAD_TIMEOUT_SECONDS", " 300 ",
+                "SIGIL_MAX_CONNECTIONS_PER_ADDRESS", "10000"));
+        assertThat(config.requestHeadTimeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.maxConnectionsPerAddress()).isEqualTo(10_000);
+        assertThat(Config.resolve(Config.Flags.none(), Map.of("SIGIL_REQUEST_HEAD_TIMEOUT_SECONDS", "1",
+                "SIGIL_MAX_CONNECTIONS_PER_ADDRESS", "1")).maxConnectionsPerAddress()).isEqualTo(1);
+        for (String invalid : new String[] {"soon", "0", "-1", "301", "1.5"}) {
+            assertThatThrownBy(() -> Config.resolve(Config.Flags.none(),
+                    Map.of("SIGIL_REQUEST_HEAD_TIMEOUT_SECONDS", invalid)))
+                    .hasMessageContaining("SIGIL_REQUEST_HEAD_TIMEOUT_SECONDS");
+        }
+        // The per-address cap is below the global one: more would be the global cap under another name.
+        for (String invalid : new String[] {"many", "0", "-1", "10001"}) {
+            assertThatThrownBy(() -> Config.resolve(Config.Flags.none(),
+                    Map.of("SIGIL_MAX_CONNECTIONS_PER_ADDRESS", invalid)))
+                    .hasMessageContaining("SIGIL_MAX_CONNECTIONS_PER_ADDRESS");
+        }
+        assertThatThrownBy(() -> Config.builder(Path.of("/d")).requestHeadTimeout(Duration.ZERO).build())
+                .hasMessageContaining("SIGIL_REQUEST_HEAD_TIMEOUT_SECONDS");
     }
 
     @Test
