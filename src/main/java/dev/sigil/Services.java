@@ -93,6 +93,8 @@ public final class Services implements AutoCloseable {
         this.otp = new Otp(config, database.jdbi(), masterKey, users, sessions, rateLimiter, random, clock);
         database.reportTo(metrics.registry());
         metrics.cachedGauge("sigil_otp_outbox_depth", "One-time code messages waiting to be sent", otp.outbox::pending);
+        metrics.cachedGauge("sigil_sms_sent_today", "SMS codes sent today (UTC) by all environments, from the database",
+                otp.smsBudget::sentTodayAll);
         this.audit = new AuditLog(database.jdbi(), clock);
         this.apiTokens = new ApiTokens(database.jdbi(), audit, random, clock);
         this.userAdmin = new UserAdmin(database.jdbi(), audit, clock);

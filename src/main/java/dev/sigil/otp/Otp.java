@@ -25,6 +25,7 @@ import java.util.function.Consumer;
 public final class Otp implements AutoCloseable {
     public final Outbox outbox;
     public final OtpSignIn signIn;
+    public final SmsBudget smsBudget;
     private final OutboxWorker worker;
     private final Optional<DevConsoleSender> devConsole;
     private final Set<OtpChannel> channels;
@@ -42,8 +43,9 @@ public final class Otp implements AutoCloseable {
         });
         this.outbox = new Outbox(jdbi, masterKey, clock);
         this.worker = new OutboxWorker(outbox, senders);
+        this.smsBudget = new SmsBudget(jdbi, clock);
         OtpCodes codes = new OtpCodes(jdbi, outbox, new CodeHasher(masterKey.derive("otp code hash v1")), random, clock,
-                worker::wake);
+                worker::wake, smsBudget);
         this.signIn = new OtpSignIn(jdbi, codes, users, sessions, limiter, senders.keySet());
         this.channels = Set.copyOf(senders.keySet());
     }

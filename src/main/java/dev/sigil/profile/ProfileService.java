@@ -128,7 +128,7 @@ public final class ProfileService {
                     columns.put(column, destination.value());
                     yield Optional.empty();
                 }
-                otp.requireSender(destination.channel());
+                otp.requireSendable(env, destination);
                 yield Optional.of(destination);
             }
         };
