@@ -33,9 +33,11 @@ public final class OtpSignIn {
     private final SessionService sessions;
     private final RateLimiter limiter;
     private final Set<OtpChannel> enabled;
+    private final SmsRules smsRules;
 
     OtpSignIn(Jdbi jdbi, OtpCodes codes, UserService users, SessionService sessions, RateLimiter limiter,
-              Set<OtpChannel> enabled) {
+              Set<OtpChannel> enabled, SmsRules smsRules) {
+        this.smsRules = smsRules;
         this.jdbi = jdbi;
         this.codes = codes;
         this.users = users;
@@ -129,7 +131,7 @@ public final class OtpSignIn {
     public void requireSendable(Environment env, Destination destination) {
         requireSender(destination.channel());
         if (destination.channel() == OtpChannel.SMS) {
-            SmsRules.check(settings(env), destination);
+            smsRules.check(settings(env), destination);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.sigil.otp;
 
 import dev.sigil.environment.Environment;
 import dev.sigil.http.ApiException;
+import io.micrometer.core.instrument.Counter;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -19,10 +20,14 @@ import java.time.ZoneOffset;
 public final class SmsBudget {
     private final Jdbi jdbi;
     private final Clock clock;
+    private final Counter spent;
+    private final Counter disabled;
 
-    SmsBudget(Jdbi jdbi, Clock clock) {
+    SmsBudget(Jdbi jdbi, Clock clock, Counter spent, Counter disabled) {
         this.jdbi = jdbi;
         this.clock = clock;
+        this.spent = spent;
+        this.disabled = disabled;
     }
 
     /**
@@ -33,6 +38,7 @@ public final class SmsBudget {
      */
     void spend(Handle h, Environment env, OtpSettings settings) {
         if (settings.smsPerDay() == 0) {
+            disabled.increment();
             throw ApiException.unprocessable(OtpChannel.SMS.noProvider,
                     "SMS codes are turned off for this environment (settings.sigil.otp.smsPerDay is 0)");
         }
@@ -46,6 +52,7 @@ public final class SmsBudget {
                         WHERE environment_id = :env AND day = :day AND sent < :budget""")
                 .bind("env", env.id()).bind("day", day).bind("budget", settings.smsPerDay()).execute();
         if (counted == 0) {
+            spent.increment();
             throw ApiException.tooManyRequests(
                     "This environment's daily SMS budget is spent. SMS codes resume at 00:00 UTC.",
                     secondsUntilTomorrow());

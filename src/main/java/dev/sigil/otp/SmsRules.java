@@ -2,7 +2,10 @@ package dev.sigil.otp;
 
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType;
 import dev.sigil.http.ApiException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -17,28 +20,50 @@ import java.util.Map;
  * not toll fraud; Dynamic and Twilio Verify's fraud guard leave it to the project too.
  */
 final class SmsRules {
-    /** The types refused, with how the error names them. */
-    private static final Map<PhoneNumberType, String> ALWAYS_REFUSED = Map.of(
-            PhoneNumberType.PREMIUM_RATE, "a premium-rate number",
-            PhoneNumberType.SHARED_COST, "a shared-cost number",
-            PhoneNumberType.UAN, "a universal access number (UAN)");
+    /** The types refused, with how the error and the {@code reason} label of the refusal counter name them. */
+    private record Refusal(String reason, String description) {
+    }
 
-    private SmsRules() {
+    private static final Map<PhoneNumberType, Refusal> ALWAYS_REFUSED = Map.of(
+            PhoneNumberType.PREMIUM_RATE, new Refusal("premium_rate", "a premium-rate number"),
+            PhoneNumberType.SHARED_COST, new Refusal("shared_cost", "a shared-cost number"),
+            PhoneNumberType.UAN, new Refusal("uan", "a universal access number (UAN)"));
+    private static final Refusal VOIP = new Refusal("voip", "a VoIP number");
+
+    /** {@code sigil_sms_refused_total} by reason: a rising count is an SMS pumping attempt an operator wants to see. */
+    private final Map<String, Counter> refused = new HashMap<>();
+
+    SmsRules(MeterRegistry registry) {
+        for (Refusal refusal : ALWAYS_REFUSED.values()) {
+            refused.put(refusal.reason(), refusedCounter(registry, refusal.reason()));
+        }
+        refused.put(VOIP.reason(), refusedCounter(registry, VOIP.reason()));
+        refused.put("country", refusedCounter(registry, "country"));
+    }
+
+    /** The refusal counter of {@code reason}; {@link SmsBudget} counts its own under the same name. */
+    static Counter refusedCounter(MeterRegistry registry, String reason) {
+        return Counter.builder("sigil_sms_refused")
+                .description("SMS codes refused before sending, by reason (toll-fraud rules and the daily budget)")
+                .tag("reason", reason)
+                .register(registry);
     }
 
     /** 422 {@code invalid_phone} saying why when {@code phone} may not be sent a code under {@code settings}. */
-    static void check(OtpSettings settings, Destination phone) {
+    void check(OtpSettings settings, Destination phone) {
         PhoneNumberType type = PhoneNumbers.typeOf(phone.key());
-        String refused = ALWAYS_REFUSED.get(type);
-        if (refused == null && type == PhoneNumberType.VOIP && !settings.smsAllowVoip()) {
-            refused = "a VoIP number";
+        Refusal refusal = ALWAYS_REFUSED.get(type);
+        if (refusal == null && type == PhoneNumberType.VOIP && !settings.smsAllowVoip()) {
+            refusal = VOIP;
         }
-        if (refused != null) {
+        if (refusal != null) {
+            refused.get(refusal.reason()).increment();
             throw ApiException.unprocessable("invalid_phone",
-                    "phoneNumber is " + refused + ", which cannot be sent codes");
+                    "phoneNumber is " + refusal.description() + ", which cannot be sent codes");
         }
         String country = phone.details().get("isoCountryCode");
         if (!settings.smsCountryEnabled(country)) {
+            refused.get("country").increment();
             throw ApiException.unprocessable("invalid_phone", "SMS codes to numbers of " + country
                     + " are not enabled for this environment");
         }

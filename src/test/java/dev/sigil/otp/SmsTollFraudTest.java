@@ -173,9 +173,20 @@ class SmsTollFraudTest {
         }
     }
 
+    /** {@code sigil_sms_refused_total{reason}} of this server now. */
+    static double refused(String reason) {
+        String metrics = server.http().get("/metrics").body();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "(?m)^sigil_sms_refused_total\\{reason=\"" + reason + "\"\\} (\\S+)$").matcher(metrics);
+        assertThat(m.find()).as("sigil_sms_refused_total of " + reason).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+
     @Test
     void premiumRateSharedCostAndUanNumbersAreRefusedAndSentNothing() {
         SdkClient sdk = environmentWith(Map.of());
+        Map<String, Double> before = Map.of("premium_rate", refused("premium_rate"),
+                "shared_cost", refused("shared_cost"), "uan", refused("uan"));
         Map<Phonenumber.PhoneNumber, String> refused = Map.of(
                 example("GB", PhoneNumberType.PREMIUM_RATE), "a premium-rate number",
                 example("US", PhoneNumberType.PREMIUM_RATE), "a premium-rate number",
@@ -193,6 +204,8 @@ class SmsTollFraudTest {
         Phonenumber.PhoneNumber mobile = newUsNumber();
         assertThat(create(sdk, mobile).status()).isEqualTo(201);
         assertOnlyMessagesTo(mobile, List.copyOf(refused.keySet()));
+        // Two numbers of each kind, each refused on create and on retry.
+        before.forEach((reason, count) -> assertThat(refused(reason)).as(reason).isEqualTo(count + 4));
     }
 
     @Test
@@ -216,11 +229,13 @@ class SmsTollFraudTest {
         assertThat(create(sdk, gbVoip).status()).isEqualTo(201);
 
         server.patchEnvironment(sdk.environmentId(), "{\"settings\":{\"sigil\":{\"otp\":{\"smsAllowVoip\":false}}}}");
+        double voipBefore = refused("voip");
         assertRefused(create(sdk, frVoip), 422, "invalid_phone", refusal("a VoIP number"));
         assertNothingStoredFor(sdk, frVoip);
         Phonenumber.PhoneNumber mobile = newUsNumber();
         assertThat(create(sdk, mobile).status()).isEqualTo(201);
         assertOnlyMessagesTo(mobile, List.of(frVoip));
+        assertThat(refused("voip")).isEqualTo(voipBefore + 1);
     }
 
     @Test
@@ -230,7 +245,9 @@ class SmsTollFraudTest {
 
         SdkClient sdk = environmentWith(Map.of("smsEnabledCountries", List.of("gb", "DE")));
         Phonenumber.PhoneNumber us = newUsNumber();
+        double countryBefore = refused("country");
         assertRefused(create(sdk, us), 422, "invalid_phone", US_NOT_ENABLED);
+        assertThat(refused("country")).isEqualTo(countryBefore + 1);
         assertNothingStoredFor(sdk, us);
         Phonenumber.PhoneNumber gb = example("GB", PhoneNumberType.MOBILE);
         assertThat(create(sdk, gb).status()).isEqualTo(201);
@@ -273,6 +290,7 @@ class SmsTollFraudTest {
                     .atStartOfDay(ZoneOffset.UTC).toInstant()).toSeconds() + 1;
             String spent = "This environment's daily SMS budget is spent. SMS codes resume at 00:00 UTC.";
             Phonenumber.PhoneNumber refused = newUsNumber();
+            double budgetBefore = refused("budget");
             for (SdkClient node : List.of(sdk, other)) {
                 Http.Response response = create(node, refused);
                 assertRefused(response, 429, null, spent);
@@ -280,6 +298,8 @@ class SmsTollFraudTest {
             }
             assertNothingStoredFor(sdk, refused);
             assertRefused(retry(sdk, id, first), 429, null, spent);
+            // Only this node's refusals: each node counts its own, as Prometheus scrapes each.
+            assertThat(refused("budget")).isEqualTo(budgetBefore + 2);
             assertThat(sentTodayGauge()).isGreaterThanOrEqualTo(3);
 
             server.clock.advance(Duration.ofSeconds(untilMidnight));
@@ -299,9 +319,11 @@ class SmsTollFraudTest {
     void aBudgetOfZeroTurnsSmsOffForTheEnvironment() {
         SdkClient sdk = environmentWith(Map.of("smsPerDay", 0));
         Phonenumber.PhoneNumber number = newUsNumber();
+        double disabledBefore = refused("disabled");
         assertRefused(create(sdk, number), 422, "no_enabled_sms_provider",
                 "SMS codes are turned off for this environment (settings.sigil.otp.smsPerDay is 0)");
         assertNothingStoredFor(sdk, number);
+        assertThat(refused("disabled")).isEqualTo(disabledBefore + 1);
         JsonNode providers = sdk.get("/settings").json().get("providers");
         assertThat(providers.valueStream().map(p -> p.get("provider").asString()).toList()).doesNotContain("sms");
     }
