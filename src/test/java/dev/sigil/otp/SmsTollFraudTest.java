@@ -308,6 +308,28 @@ class SmsTollFraudTest {
         assertOnlyMessagesTo(newUsNumberSentTo(sdk), List.of());
     }
 
+    @Test
+    void concurrentSendsOnTwoNodesCannotOverspendTheBudget() throws Exception {
+        SdkClient sdk = environmentWith(Map.of("smsPerDay", 5));
+        try (App second = server.startSecondNode();
+             var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+            List<SdkClient> nodes = List.of(sdk,
+                    new SdkClient(new Http("http://127.0.0.1:" + second.port()), sdk.environmentId()));
+            List<java.util.concurrent.Future<Integer>> sends = new java.util.ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                SdkClient node = nodes.get(i % 2);
+                sends.add(pool.submit(() -> create(node, newUsNumber()).status()));
+            }
+            List<Integer> statuses = new java.util.ArrayList<>();
+            for (var send : sends) {
+                statuses.add(send.get());
+            }
+            // Exactly the budget gets through, whichever node and however the requests interleave.
+            assertThat(statuses).as(statuses.toString()).containsOnly(201, 429);
+            assertThat(statuses.stream().filter(status -> status == 201).count()).isEqualTo(5);
+        }
+    }
+
     /** Sends one more code and returns the number, for {@link #assertOnlyMessagesTo}. */
     private static Phonenumber.PhoneNumber newUsNumberSentTo(SdkClient sdk) {
         Phonenumber.PhoneNumber number = newUsNumber();
