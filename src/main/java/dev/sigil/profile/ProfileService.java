@@ -171,7 +171,7 @@ public final class ProfileService {
         // Only a live session's checks count, and after it is known: a bad token cannot use up someone's budget.
         limiter.check(env, RateLimit.USER_CHECKS_PER_SESSION, session.id());
         Optional<EmailAddress> email = field == CheckedField.EMAIL ? EmailAddress.parse(value) : Optional.empty();
-        // Keyed as the owner lookup sees the value, so case or dots do not make a fresh budget.
+        // Keyed as the owner lookup sees the value (lowercased), so changing letter case buys no fresh budget.
         String identity = email.map(EmailAddress::key).orElse(value.toLowerCase(Locale.ROOT));
         limiter.check(env, RateLimit.USER_CHECKS_PER_VALUE, field.name() + ":" + identity);
         return jdbi.withHandle(h -> {
