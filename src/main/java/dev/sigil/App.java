@@ -54,7 +54,7 @@ public final class App implements AutoCloseable {
                     new SessionRoutes(services.sessions)::register,
                     new ExternalAuthRoutes(services.externalAuthSignIn)::register,
                     new ProfileRoutes(new ProfileService(services.database.jdbi(), services.users, services.sessions,
-                            services.otp.signIn))::register,
+                            services.otp.signIn, services.rateLimiter))::register,
                     new SettingsRoutes(services.otp.signInProviders())::register,
                     new TokenCookie(clock)::register));
             features.addAll(services.otp.routes(services.environments));

@@ -104,9 +104,12 @@ public final class Services implements AutoCloseable {
         this.walletLinks = new WalletLinks(database.jdbi(), nonces, users, sessions, walletProofs);
         this.externalAuthSignIn = new ExternalAuthSignIn(database.jdbi(),
                 new ExternalTokenVerifier(new RemoteJwks(clock), clock), users, sessions);
-        this.otp = new Otp(config, database.jdbi(), masterKey, users, sessions, rateLimiter, random, clock);
+        this.otp = new Otp(config, database.jdbi(), masterKey, users, sessions, rateLimiter, random, clock,
+                metrics.registry());
         database.reportTo(metrics.registry());
         metrics.cachedGauge("sigil_otp_outbox_depth", "One-time code messages waiting to be sent", otp.outbox::pending);
+        metrics.cachedGauge("sigil_sms_sent_today", "SMS codes sent today (UTC) by all environments, from the database",
+                otp.smsBudget::sentTodayAll);
         this.audit = new AuditLog(database.jdbi(), clock);
         this.apiTokens = new ApiTokens(database.jdbi(), audit, random, clock);
         this.userAdmin = new UserAdmin(database.jdbi(), audit, clock);

@@ -1,6 +1,8 @@
 package dev.sigil.environment;
 
 import dev.sigil.http.IsoTime;
+import dev.sigil.otp.OtpSettings;
+import dev.sigil.otp.PhoneNumbers;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,14 +40,34 @@ public final class PublicSettings {
         return out;
     }
 
-    /** Enabled since the environment exists: a sender is configured for the whole server. */
+    /**
+     * Enabled since the environment exists: a sender is configured for the whole server. SMS is left out when the
+     * environment's daily SMS budget is 0, and lists its {@code enabledCountries} (Dynamic's ProviderEnabledCountry,
+     * which the client's phone input offers) when the environment limits them.
+     */
     private static List<Map<String, Object>> providers(Environment env, Set<String> providers) {
+        OtpSettings otp = OtpSettings.from(env.settings().document());
         List<Map<String, Object>> out = new ArrayList<>();
-        for (String provider : List.of(EMAIL_PROVIDER, SMS_PROVIDER)) {
-            if (providers.contains(provider)) {
-                out.add(Map.of("provider", provider, "enabledAt", IsoTime.format(env.createdAt())));
-            }
+        if (providers.contains(EMAIL_PROVIDER)) {
+            out.add(Map.of("provider", EMAIL_PROVIDER, "enabledAt", IsoTime.format(env.createdAt())));
         }
+        if (providers.contains(SMS_PROVIDER) && otp.smsPerDay() > 0) {
+            Map<String, Object> sms = new LinkedHashMap<>();
+            sms.put("provider", SMS_PROVIDER);
+            sms.put("enabledAt", IsoTime.format(env.createdAt()));
+            if (!otp.smsEnabledCountries().isEmpty()) {
+                sms.put("enabledCountries", otp.smsEnabledCountries().stream().sorted()
+                        .map(PublicSettings::enabledCountry).toList());
+            }
+            out.add(sms);
+        }
+        return out;
+    }
+
+    private static Map<String, Object> enabledCountry(String isoCountryCode) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("isoCountryCode", isoCountryCode);
+        out.put("phoneCountryCode", Integer.toString(PhoneNumbers.callingCode(isoCountryCode)));
         return out;
     }
 

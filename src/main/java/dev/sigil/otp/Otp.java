@@ -7,6 +7,7 @@ import dev.sigil.ratelimit.RateLimiter;
 import dev.sigil.session.SessionService;
 import dev.sigil.user.UserService;
 import io.javalin.config.RoutesConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.jdbi.v3.core.Jdbi;
 
 import java.security.SecureRandom;
@@ -25,12 +26,13 @@ import java.util.function.Consumer;
 public final class Otp implements AutoCloseable {
     public final Outbox outbox;
     public final OtpSignIn signIn;
+    public final SmsBudget smsBudget;
     private final OutboxWorker worker;
     private final Optional<DevConsoleSender> devConsole;
     private final Set<OtpChannel> channels;
 
     public Otp(Config config, Jdbi jdbi, MasterKey masterKey, UserService users, SessionService sessions,
-               RateLimiter limiter, SecureRandom random, Clock clock) {
+               RateLimiter limiter, SecureRandom random, Clock clock, MeterRegistry registry) {
         Map<OtpChannel, CodeSender> senders = new EnumMap<>(OtpChannel.class);
         config.smtp().ifPresent(smtp -> senders.put(OtpChannel.EMAIL, new SmtpCodeSender(smtp)));
         config.sms().ifPresent(sms -> senders.put(OtpChannel.SMS, new TwilioSmsSender(sms)));
@@ -42,9 +44,11 @@ public final class Otp implements AutoCloseable {
         });
         this.outbox = new Outbox(jdbi, masterKey, clock);
         this.worker = new OutboxWorker(outbox, senders);
+        this.smsBudget = new SmsBudget(jdbi, clock, SmsRules.refusedCounter(registry, "budget"),
+                SmsRules.refusedCounter(registry, "disabled"));
         OtpCodes codes = new OtpCodes(jdbi, outbox, new CodeHasher(masterKey.derive("otp code hash v1")), random, clock,
-                worker::wake);
-        this.signIn = new OtpSignIn(jdbi, codes, users, sessions, limiter, senders.keySet());
+                worker::wake, smsBudget);
+        this.signIn = new OtpSignIn(jdbi, codes, users, sessions, limiter, senders.keySet(), new SmsRules(registry));
         this.channels = Set.copyOf(senders.keySet());
     }
 

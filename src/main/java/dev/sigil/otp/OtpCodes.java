@@ -32,10 +32,13 @@ public final class OtpCodes {
     private final SecureRandom random;
     private final Clock clock;
     private final Runnable sent;
+    private final SmsBudget smsBudget;
 
-    OtpCodes(Jdbi jdbi, Outbox outbox, CodeHasher hasher, SecureRandom random, Clock clock, Runnable sent) {
+    OtpCodes(Jdbi jdbi, Outbox outbox, CodeHasher hasher, SecureRandom random, Clock clock, Runnable sent,
+             SmsBudget smsBudget) {
         this.jdbi = jdbi;
         this.outbox = outbox;
+        this.smsBudget = smsBudget;
         this.hasher = hasher;
         this.random = random;
         this.clock = clock;
@@ -54,6 +57,7 @@ public final class OtpCodes {
         String id = UUID.randomUUID().toString();
         jdbi.useTransaction(h -> {
             checkSendLimit(h, env, settings, destination);
+            spendSmsBudget(h, env, settings, destination);
             h.createUpdate("DELETE FROM otp_verifications WHERE environment_id = :env AND channel = :channel AND destination_key = :key")
                     .bind("env", env.id()).bind("channel", destination.channel().column).bind("key", destination.key())
                     .execute();
@@ -92,6 +96,7 @@ public final class OtpCodes {
                         secondsUntil(v.expiresAt()));
             }
             checkSendLimit(h, env, settings, v.destination());
+            spendSmsBudget(h, env, settings, v.destination());
             String code = newCode();
             Instant expiresAt = clock.instant().plus(settings.codeLifetime());
             h.createUpdate("""
@@ -184,6 +189,13 @@ public final class OtpCodes {
         h.createUpdate("INSERT INTO otp_sends (environment_id, channel, destination_key, sent_at) VALUES (:env, :channel, :key, :now)")
                 .bind("env", env.id()).bind("channel", destination.channel().column).bind("key", destination.key())
                 .bind("now", now.toEpochMilli()).execute();
+    }
+
+    /** An SMS counts against the environment's daily budget in the same transaction that queues it. */
+    private void spendSmsBudget(Handle h, Environment env, OtpSettings settings, Destination destination) {
+        if (destination.channel() == OtpChannel.SMS) {
+            smsBudget.spend(h, env, settings);
+        }
     }
 
     private void queue(Handle h, Environment env, OtpSettings settings, Destination destination, String code, Instant expiresAt) {

@@ -33,9 +33,11 @@ public final class OtpSignIn {
     private final SessionService sessions;
     private final RateLimiter limiter;
     private final Set<OtpChannel> enabled;
+    private final SmsRules smsRules;
 
     OtpSignIn(Jdbi jdbi, OtpCodes codes, UserService users, SessionService sessions, RateLimiter limiter,
-              Set<OtpChannel> enabled) {
+              Set<OtpChannel> enabled, SmsRules smsRules) {
+        this.smsRules = smsRules;
         this.jdbi = jdbi;
         this.codes = codes;
         this.users = users;
@@ -46,14 +48,14 @@ public final class OtpSignIn {
 
     /** Sends a code to {@code destination}; the id of the new verification. */
     public String create(Environment env, Destination destination) {
-        requireSender(destination.channel());
+        requireSendable(env, destination);
         limitPerIdentifier(env, destination);
         return codes.create(env, settings(env), destination);
     }
 
     /** Sends a new code for verification {@code id}, whose address must be {@code destination}'s. */
     public Destination retry(Environment env, String id, Destination destination) {
-        requireSender(destination.channel());
+        requireSendable(env, destination);
         limitPerIdentifier(env, destination);
         return codes.retry(env, settings(env), destination.channel(), id, destination.key()).destination();
     }
@@ -114,11 +116,22 @@ public final class OtpSignIn {
     }
 
     /** 422 {@code no_enabled_email_provider} / {@code no_enabled_sms_provider} when nothing can send on {@code channel}. */
-    public void requireSender(OtpChannel channel) {
+    private void requireSender(OtpChannel channel) {
         if (!enabled.contains(channel)) {
             throw ApiException.unprocessable(channel.noProvider, channel == OtpChannel.EMAIL
                     ? "no email provider is configured (set SIGIL_SMTP_HOST)"
                     : "no SMS provider is configured (set SIGIL_SMS_PROVIDER)");
+        }
+    }
+
+    /**
+     * {@link #requireSender}, and for a phone number the toll-fraud rules of {@link SmsRules} (line type, enabled
+     * countries): refused before any limit is counted or row written, so a refused number is never sent anything.
+     */
+    public void requireSendable(Environment env, Destination destination) {
+        requireSender(destination.channel());
+        if (destination.channel() == OtpChannel.SMS) {
+            smsRules.check(settings(env), destination);
         }
     }
 

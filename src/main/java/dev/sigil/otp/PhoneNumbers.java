@@ -50,6 +50,25 @@ public final class PhoneNumbers {
         return parse(Integer.toString(number.getCountryCode()), UTIL.getNationalSignificantNumber(number), region);
     }
 
+    /** Whether {@code isoCountryCode} (upper case) is a country libphonenumber has a numbering plan for. */
+    static boolean isCountry(String isoCountryCode) {
+        return UTIL.getSupportedRegions().contains(isoCountryCode);
+    }
+
+    /** The calling code of a country {@link #isCountry} accepts: 44 for GB. */
+    public static int callingCode(String isoCountryCode) {
+        return UTIL.getCountryCodeForRegion(isoCountryCode);
+    }
+
+    /** What kind of line an E.164 number of {@link #parse} is, from libphonenumber's metadata. */
+    static PhoneNumberUtil.PhoneNumberType typeOf(String e164) {
+        try {
+            return UTIL.getNumberType(UTIL.parse(e164, null));
+        } catch (NumberParseException e) {
+            throw new IllegalStateException("not an E.164 number of PhoneNumbers.parse", e);
+        }
+    }
+
     static Destination parse(String phoneCountryCode, String phoneNumber, String isoCountryCode) {
         if (!ISO_COUNTRY.matcher(isoCountryCode).matches()) {
             throw ApiException.badRequest("isoCountryCode must be a country code like US");

@@ -9,6 +9,8 @@ import dev.sigil.otp.EmailAddress;
 import dev.sigil.otp.OtpChannel;
 import dev.sigil.otp.OtpRoutes;
 import dev.sigil.otp.OtpSignIn;
+import dev.sigil.ratelimit.RateLimit;
+import dev.sigil.ratelimit.RateLimiter;
 import dev.sigil.session.Session;
 import dev.sigil.session.SessionService;
 import dev.sigil.session.VerifyResponse;
@@ -39,9 +41,11 @@ public final class ProfileService {
     private final UserService users;
     private final SessionService sessions;
     private final OtpSignIn otp;
+    private final RateLimiter limiter;
 
-    public ProfileService(Jdbi jdbi, UserService users, SessionService sessions, OtpSignIn otp) {
+    public ProfileService(Jdbi jdbi, UserService users, SessionService sessions, OtpSignIn otp, RateLimiter limiter) {
         this.jdbi = jdbi;
+        this.limiter = limiter;
         this.users = users;
         this.sessions = sessions;
         this.otp = otp;
@@ -128,7 +132,7 @@ public final class ProfileService {
                     columns.put(column, destination.value());
                     yield Optional.empty();
                 }
-                otp.requireSender(destination.channel());
+                otp.requireSendable(env, destination);
                 yield Optional.of(destination);
             }
         };
@@ -163,16 +167,22 @@ public final class ProfileService {
      * they may keep it). A value that could never be set (not an email, not a valid username) is not available.
      */
     public boolean available(Environment env, String bearer, CheckedField field, String value) {
+        Session session = jdbi.withHandle(h -> sessions.liveSession(h, env, bearer));
+        // Only a live session's checks count, and after it is known: a bad token cannot use up someone's budget.
+        limiter.check(env, RateLimit.USER_CHECKS_PER_SESSION, session.id());
+        Optional<EmailAddress> email = field == CheckedField.EMAIL ? EmailAddress.parse(value) : Optional.empty();
+        // Keyed as the owner lookup sees the value (lowercased), so changing letter case buys no fresh budget.
+        String identity = email.map(EmailAddress::key).orElse(value.toLowerCase(Locale.ROOT));
+        limiter.check(env, RateLimit.USER_CHECKS_PER_VALUE, field.name() + ":" + identity);
         return jdbi.withHandle(h -> {
-            String userId = sessions.liveSession(h, env, bearer).userId();
             Optional<String> owner = switch (field) {
                 case USERNAME -> UserFields.USERNAME.matcher(value).matches()
                         ? users.usernameOwner(h, env.id(), value) : Optional.of("");
-                case EMAIL -> EmailAddress.parse(value)
+                case EMAIL -> email
                         .map(e -> users.contactOwner(h, env.id(), new UserService.Contact(VerifiedCredential.EMAIL, e.value(), e.key())))
                         .orElse(Optional.of(""));
             };
-            return owner.isEmpty() || owner.get().equals(userId);
+            return owner.isEmpty() || owner.get().equals(session.userId());
         });
     }
 }

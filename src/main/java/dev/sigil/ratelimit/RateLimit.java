@@ -23,6 +23,17 @@ public enum RateLimit {
     SIGN_INS_PER_WALLET("signin-wallet", "signInsPerWalletPerHour", 60, Duration.ofHours(1)),
     /** {@code POST /refresh} per session: a stolen or looping client cannot mint tokens without end. */
     REFRESHES_PER_SESSION("refresh-session", "refreshesPerSessionPerMinute", 60, Duration.ofMinutes(1)),
+    /**
+     * {@code GET /users/check} per session: each answer says whether an email or username belongs to someone, so an
+     * unbounded session could test a list of addresses for accounts (enumeration). A person picking a username checks
+     * a handful.
+     */
+    USER_CHECKS_PER_SESSION("check-session", "userChecksPerSessionPerMinute", 20, Duration.ofMinutes(1)),
+    /**
+     * The same per checked value (email or username, normalised), whichever session asks: many throwaway sessions
+     * cannot keep probing one person's address.
+     */
+    USER_CHECKS_PER_VALUE("check-value", "userChecksPerValuePerHour", 10, Duration.ofHours(1)),
     /** The admin API per token (operator token or API token id). */
     ADMIN_REQUESTS_PER_TOKEN("admin-token", "adminRequestsPerTokenPerMinute", 600, Duration.ofMinutes(1));
 

@@ -203,6 +203,47 @@ class RateLimitHttpTest {
         assertThat(sdk.post("/refresh", "", first).status()).isEqualTo(200);
     }
 
+    static Http.Response userCheck(SdkClient sdk, String bearer, String field, String value) {
+        return sdk.get("/users/check?filter%5Bfield%5D=" + field + "&filter%5Bvalue%5D="
+                + java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8), bearer);
+    }
+
+    @Test
+    void userChecksPerSessionTripForThatSessionOnly() {
+        SdkClient sdk = environmentWith(Map.of("userChecksPerSessionPerMinute", 3));
+        String enumerator = sdk.signIn(TestWallet.random()).get("minifiedJwt").asString();
+        String someoneElse = sdk.signIn(TestWallet.random()).get("minifiedJwt").asString();
+        assertThat(userCheck(sdk, enumerator, "email", "a@example.com").status()).isEqualTo(200);
+        assertThat(userCheck(sdk, enumerator, "email", "b@example.com").status()).isEqualTo(200);
+        assertThat(userCheck(sdk, enumerator, "username", "carol").status()).isEqualTo(200);
+        // The 4th check of any address or username within the minute: 3 per minute, one every 20 s.
+        assertLimited(userCheck(sdk, enumerator, "email", "d@example.com"), 20);
+        assertLimited(userCheck(sdk, enumerator, "username", "dave"), 20);
+        assertThat(userCheck(sdk, someoneElse, "email", "d@example.com").status()).isEqualTo(200);
+        // A token that does not verify is a 401 and counts against no one.
+        assertThat(userCheck(sdk, "not-a-token", "email", "e@example.com").status()).isEqualTo(401);
+        server.clock.advance(Duration.ofSeconds(20));
+        assertThat(userCheck(sdk, enumerator, "email", "d@example.com").status()).isEqualTo(200);
+    }
+
+    @Test
+    void userChecksPerValueTripForThatAddressWhicheverSessionAsks() {
+        SdkClient sdk = environmentWith(Map.of("userChecksPerValuePerHour", 2));
+        List<String> sessions = List.of(sdk.signIn(TestWallet.random()).get("minifiedJwt").asString(),
+                sdk.signIn(TestWallet.random()).get("minifiedJwt").asString(),
+                sdk.signIn(TestWallet.random()).get("minifiedJwt").asString());
+        assertThat(userCheck(sdk, sessions.get(0), "email", "victim@example.com").status()).isEqualTo(200);
+        assertThat(userCheck(sdk, sessions.get(1), "email", "victim@example.com").status()).isEqualTo(200);
+        // A third session, and the address in other letters: still the same address. 2 per hour: one every 30 min.
+        assertLimited(userCheck(sdk, sessions.get(2), "email", "Victim@Example.COM"), 1800);
+        assertThat(userCheck(sdk, sessions.get(2), "email", "other@example.com").status()).isEqualTo(200);
+        assertThat(userCheck(sdk, sessions.get(0), "username", "victim").status()).isEqualTo(200);
+        assertThat(userCheck(sdk, sessions.get(1), "username", "Victim").status()).isEqualTo(200);
+        assertLimited(userCheck(sdk, sessions.get(2), "username", "VICTIM"), 1800);
+        server.clock.advance(Duration.ofMinutes(30));
+        assertThat(userCheck(sdk, sessions.get(2), "email", "victim@example.com").status()).isEqualTo(200);
+    }
+
     @Test
     void adminRequestsPerApiTokenTrip() {
         String envId = server.createEnvironment();
