@@ -121,11 +121,7 @@ class BackupTest {
     void aBackupRefusesAKeyThatIsNotTheDatabasesAndAnExistingDestination() throws Exception {
         Path dataDir = Files.createTempDirectory("sigil-backup-key");
         Optional<String> database = TestDatabase.freshPostgresSchema();
-        try (SigilProcess server = SigilProcess.serve(dataDir, database, ENV)) {
-            environment(server.http());
-        }
-        List<String> storage = new ArrayList<>(List.of("--data-dir", dataDir.toString()));
-        database.ifPresent(url -> storage.addAll(List.of("--database-url", url)));
+        List<String> storage = setUpAnEnvironment(dataDir, database);
 
         Path wrongKeyBackup = Files.createTempDirectory("sigil-backup-wrong").resolve("b");
         Run wrongKey = sigil(Map.of("SIGIL_MASTER_KEY", MasterKey.generateBase64(new SecureRandom())),
@@ -158,11 +154,7 @@ class BackupTest {
     void serveWithAnotherMasterKeySaysSoInOneLineAndWithoutAKeyForSealedDataGeneratesNone() throws Exception {
         Path dataDir = Files.createTempDirectory("sigil-key-cli");
         Optional<String> database = TestDatabase.freshPostgresSchema();
-        try (SigilProcess server = SigilProcess.serve(dataDir, database, ENV)) {
-            environment(server.http());
-        }
-        List<String> storage = new ArrayList<>(List.of("--data-dir", dataDir.toString()));
-        database.ifPresent(url -> storage.addAll(List.of("--database-url", url)));
+        List<String> storage = setUpAnEnvironment(dataDir, database);
 
         Run wrongKey = sigil(Map.of("SIGIL_MASTER_KEY", MasterKey.generateBase64(new SecureRandom())),
                 concat(List.of("serve", "--port", "0"), storage, List.of()));
@@ -189,6 +181,16 @@ class BackupTest {
         Run again = sigil(ENV, "env", "create", "--name", "second", "--data-dir", dataDir.toString());
         assertThat(again.exit()).as(again.output()).isZero();
         assertThat(again.output()).doesNotContain("database was empty");
+    }
+
+    /** A server run once on the data (so the database holds a sealed signing key); the storage flags naming it. */
+    private static List<String> setUpAnEnvironment(Path dataDir, Optional<String> database) {
+        try (SigilProcess server = SigilProcess.serve(dataDir, database, ENV)) {
+            environment(server.http());
+        }
+        List<String> storage = new ArrayList<>(List.of("--data-dir", dataDir.toString()));
+        database.ifPresent(url -> storage.addAll(List.of("--database-url", url)));
+        return storage;
     }
 
     private static String[] concat(List<String> a, List<String> b, List<String> c) {
