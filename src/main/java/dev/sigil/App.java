@@ -61,7 +61,7 @@ public final class App implements AutoCloseable {
             features.add(new MetricsRoutes(services.metrics, config.metricsToken())::register);
             features.add(new OpenApiRoutes()::register);
             HttpServer http = HttpServer.start(config.host(), config.port(), new SdkRequests(services.environments),
-                    services.database::answers, new RequestObservation(services.metrics), features);
+                    services.database::readiness, new RequestObservation(services.metrics), features);
             services.boundTo(http.port());
             services.otp.startSending();
             services.webhookWorker.start();
