@@ -46,6 +46,7 @@ public final class DatabaseHealth implements AutoCloseable {
 
     private final DataSource pool;
     private final BooleanSupplier answersQuery;
+    private final Duration fullHold;
     private final AtomicBoolean unreachable = new AtomicBoolean();
     private volatile boolean full;
     private volatile long fullSinceNanos;
@@ -55,8 +56,14 @@ public final class DatabaseHealth implements AutoCloseable {
 
     /** {@code answersQuery} runs a trivial query through the same path requests take. */
     DatabaseHealth(DataSource pool, BooleanSupplier answersQuery) {
+        this(pool, answersQuery, FULL_HOLD);
+    }
+
+    /** With another hold than {@link #FULL_HOLD}: for tests. */
+    DatabaseHealth(DataSource pool, BooleanSupplier answersQuery, Duration fullHold) {
         this.pool = pool;
         this.answersQuery = answersQuery;
+        this.fullHold = fullHold;
     }
 
     /** A pooled connection, or a fast failure while the database is known to be unreachable. */
@@ -76,8 +83,13 @@ public final class DatabaseHealth implements AutoCloseable {
         }
     }
 
-    /** Whether a write failed for lack of space and none has succeeded since. */
+    /** Whether a write failed for lack of space within the hold, and no write needing room succeeded since. */
     boolean full() {
+        if (full && System.nanoTime() - fullSinceNanos >= fullHold.toNanos()) {
+            full = false; // so that WriteOutcomes stops measuring every transaction's growth
+            log.info("no write refused for lack of space in the last {} ms: /readyz no longer reports it",
+                    fullHold.toMillis());
+        }
         return full;
     }
 
@@ -95,8 +107,8 @@ public final class DatabaseHealth implements AutoCloseable {
             fullSinceNanos = System.nanoTime();
             if (!full) {
                 full = true;
-                log.error("database write refused for lack of space ({}): writes answer 503 and /readyz reports "
-                        + "'database or disk full' until a write succeeds", e.getMessage());
+                log.error("database write refused for lack of space ({}): such writes answer 503, and /readyz "
+                        + "reports 'database or disk full' until a write needing room succeeds", e.getMessage());
             }
         });
     }
@@ -106,7 +118,7 @@ public final class DatabaseHealth implements AutoCloseable {
         if (unreachable.get()) {
             return Readiness.UNREACHABLE;
         }
-        if (full && System.nanoTime() - fullSinceNanos < FULL_HOLD.toNanos()) {
+        if (full()) {
             return Readiness.FULL;
         }
         try {
