@@ -70,7 +70,8 @@ public final class DatabaseHealth implements AutoCloseable {
     Connection connect() throws SQLException {
         if (unreachable.get()) {
             // 08001: sqlclient_unable_to_establish_sqlconnection, so it maps to a 503 like the pool's own failure.
-            throw new SQLTransientConnectionException("database unreachable: failing fast until a probe connects", "08001");
+            throw new SQLTransientConnectionException("database unreachable: failing fast until a probe connects",
+                    "08001");
         }
         try {
             return pool.getConnection();

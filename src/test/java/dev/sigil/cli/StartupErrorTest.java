@@ -42,7 +42,8 @@ class StartupErrorTest {
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().put("SIGIL_ADMIN_TOKEN", ADMIN_TOKEN);
-        List.of("SIGIL_PORT", "SIGIL_HOST", "SIGIL_DATABASE_URL", "SIGIL_DATA_DIR").forEach(builder.environment()::remove);
+        List.of("SIGIL_PORT", "SIGIL_HOST", "SIGIL_DATABASE_URL", "SIGIL_DATA_DIR")
+                .forEach(builder.environment()::remove);
         Process process = builder.start();
         CompletableFuture<byte[]> stdout = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
         String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);

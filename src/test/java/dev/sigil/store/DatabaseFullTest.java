@@ -47,7 +47,8 @@ class DatabaseFullTest {
                 }
                 TestWallet wallet = TestWallet.random();
                 String message = sdk.messageFor(wallet, nonce.json().get("nonce").asString());
-                Http.Response signIn = sdk.post("/wallets/signin", SdkClient.verifyRequest(wallet, message, wallet.sign(message)));
+                Http.Response signIn = sdk.post("/wallets/signin",
+                        SdkClient.verifyRequest(wallet, message, wallet.sign(message)));
                 if (signIn.status() == 200) {
                     signedIn++;
                 } else {
@@ -57,7 +58,8 @@ class DatabaseFullTest {
 
             assertThat(refused).as("a write failed once the file could not grow").isNotNull();
             assertThat(refused.status()).as(refused.toString()).isEqualTo(503);
-            assertThat(refused.header("Retry-After")).contains(Integer.toString(ErrorResponses.DATABASE_RETRY_AFTER_SECONDS));
+            assertThat(refused.header("Retry-After"))
+                    .contains(Integer.toString(ErrorResponses.DATABASE_RETRY_AFTER_SECONDS));
             assertThat(refused.json().get("error").asString()).isEqualTo("database unavailable");
             assertThat(refused.body()).doesNotContain("SQLITE").doesNotContain("full");
             Http.Response notReady = http.get("/readyz");
