@@ -37,11 +37,12 @@ final class WriteOutcomes extends DelegatingTransactionHandler {
 
     @Override
     public <R, X extends Exception> R inTransaction(Handle handle, HandleCallback<R, X> callback) throws X {
-        boolean watch = vendor == Database.Vendor.SQLITE && health.full();
-        Watched<R, X> watched = new Watched<>(callback, watch);
+        Watched<R, X> watched = watch(callback);
         try {
-            R result = super.inTransaction(handle, watch ? watched : callback);
-            watched.committed();
+            R result = super.inTransaction(handle, watched == null ? callback : watched);
+            if (watched != null) {
+                watched.committed();
+            }
             return result;
         } catch (Exception | Error e) {
             health.failed(e);
@@ -52,11 +53,12 @@ final class WriteOutcomes extends DelegatingTransactionHandler {
     @Override
     public <R, X extends Exception> R inTransaction(Handle handle, TransactionIsolationLevel level,
                                                     HandleCallback<R, X> callback) throws X {
-        boolean watch = vendor == Database.Vendor.SQLITE && health.full();
-        Watched<R, X> watched = new Watched<>(callback, watch);
+        Watched<R, X> watched = watch(callback);
         try {
-            R result = super.inTransaction(handle, level, watch ? watched : callback);
-            watched.committed();
+            R result = super.inTransaction(handle, level, watched == null ? callback : watched);
+            if (watched != null) {
+                watched.committed();
+            }
             return result;
         } catch (Exception | Error e) {
             health.failed(e);
@@ -64,15 +66,18 @@ final class WriteOutcomes extends DelegatingTransactionHandler {
         }
     }
 
+    /** The work wrapped to measure its growth while an SQLite database is marked full; else null (nothing to pay). */
+    private <R, X extends Exception> Watched<R, X> watch(HandleCallback<R, X> callback) {
+        return vendor == Database.Vendor.SQLITE && health.full() ? new Watched<>(callback) : null;
+    }
+
     /** A transaction's work that notes, before the commit, whether it grew the SQLite file. */
     private final class Watched<R, X extends Exception> implements HandleCallback<R, X> {
         private final HandleCallback<R, X> work;
-        private final boolean watch;
         private boolean grew;
 
-        Watched(HandleCallback<R, X> work, boolean watch) {
+        Watched(HandleCallback<R, X> work) {
             this.work = work;
-            this.watch = watch;
         }
 
         @Override
@@ -84,7 +89,7 @@ final class WriteOutcomes extends DelegatingTransactionHandler {
         }
 
         void committed() {
-            if (watch && grew) {
+            if (grew) {
                 health.committed();
             }
         }
