@@ -66,7 +66,7 @@ public final class App implements AutoCloseable {
                     config.maxConnectionsPerAddress(), config.trustedProxies()::trusts);
             HttpServer http = HttpServer.start(config.host(), config.port(), limits,
                     new SdkRequests(services.environments),
-                    services.database::answers, new RequestObservation(services.metrics), features);
+                    services.database::readiness, new RequestObservation(services.metrics), features);
             services.boundTo(http.port());
             services.otp.startSending();
             services.webhookWorker.start();

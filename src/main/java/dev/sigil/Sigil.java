@@ -37,6 +37,12 @@ public final class Sigil {
                 cmd.getErr().println("sigil: " + e.getMessage());
                 return 2;
             }
+            // So are an address it cannot listen on, a database it cannot open, a data directory it cannot write.
+            var explained = StartupErrors.explain(e);
+            if (explained.isPresent()) {
+                cmd.getErr().println("sigil: " + explained.get());
+                return 1;
+            }
             throw e;
         });
         System.exit(commandLine.execute(args));

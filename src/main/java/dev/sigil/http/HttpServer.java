@@ -1,6 +1,7 @@
 package dev.sigil.http;
 
 import dev.sigil.observe.RequestObservation;
+import dev.sigil.store.Readiness;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
@@ -8,8 +9,8 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Javalin on Jetty with virtual threads: the limits every request is held to, the error mapping, CORS for
@@ -48,7 +49,7 @@ public final class HttpServer {
     }
 
     public static HttpServer start(String host, int port, ConnectionLimits limits, SdkRequests sdk,
-                                   BooleanSupplier databaseAnswers, RequestObservation observation,
+                                   Supplier<Readiness> databaseReadiness, RequestObservation observation,
                                    List<Consumer<RoutesConfig>> features) {
         Javalin javalin = Javalin.create(cfg -> {
             cfg.startup.showJavalinBanner = false;
@@ -89,8 +90,8 @@ public final class HttpServer {
             ErrorResponses.register(cfg.routes);
             cfg.routes.get("/healthz", ctx -> Responses.json(ctx, 200, java.util.Map.of("status", "ok")));
             cfg.routes.get("/readyz", ctx -> {
-                boolean ready = databaseAnswers.getAsBoolean();
-                Responses.json(ctx, ready ? 200 : 503, java.util.Map.of("status", ready ? "ready" : "database unavailable"));
+                Readiness readiness = databaseReadiness.get(); // within DatabaseHealth.READINESS_WAIT
+                Responses.json(ctx, readiness.ready() ? 200 : 503, java.util.Map.of("status", readiness.status()));
             });
             cfg.routes.before(SdkRequests.PREFIX + "*", sdk::resolve);
             cfg.routes.options(SdkRequests.PREFIX + "*", SdkRequests::preflight);

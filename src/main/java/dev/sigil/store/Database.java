@@ -26,20 +26,32 @@ public final class Database implements AutoCloseable {
     /** How long an SQLite writer waits for the write lock, in the queue and then in SQLite, before a 503. */
     static final Duration SQLITE_BUSY_TIMEOUT = Duration.ofSeconds(10);
 
+    /** SQLite's pool: one writer at a time anyway; readers in WAL mode never wait for it. */
+    static final int SQLITE_POOL_SIZE = 8;
+    /**
+     * How long a PostgreSQL request waits for a pooled connection. Long enough for a busy pool at full load (a query
+     * holds a connection for about a millisecond); short, because while PostgreSQL cannot be reached the requests
+     * that find out wait this long for their 503 (the ones after them fail at once, see {@link DatabaseHealth}).
+     */
+    static final Duration POSTGRES_CONNECTION_TIMEOUT = Duration.ofSeconds(3);
+
     private static final Logger log = LoggerFactory.getLogger(Database.class);
 
     private final Vendor vendor;
     private final HikariDataSource dataSource;
+    private final DatabaseHealth health;
     private final Jdbi jdbi;
 
     private Database(Vendor vendor, HikariDataSource dataSource) {
         this.vendor = vendor;
         this.dataSource = dataSource;
-        this.jdbi = Jdbi.create(dataSource);
+        this.health = new DatabaseHealth(dataSource, this::answers);
+        this.jdbi = Jdbi.create(health::connect);
         if (vendor == Vendor.SQLITE) {
             jdbi.setTransactionHandler(new SqliteWriterQueue(jdbi.getTransactionHandler(), SQLITE_BUSY_TIMEOUT));
             jdbi.setStatementBuilderFactory(new SqliteStatementCache());
         }
+        jdbi.setTransactionHandler(new WriteOutcomes(jdbi.getTransactionHandler(), health, vendor));
     }
 
     /** Opens (and migrates) PostgreSQL when {@code postgresUrl} is present, else the SQLite file {@code sqliteFile}. */
@@ -71,7 +83,7 @@ public final class Database implements AutoCloseable {
         hikari.setPoolName("sigil-sqlite");
         hikari.setJdbcUrl("jdbc:sqlite:" + file.toAbsolutePath());
         hikari.setDataSourceProperties(sqlite.toProperties());
-        hikari.setMaximumPoolSize(8);
+        hikari.setMaximumPoolSize(SQLITE_POOL_SIZE);
         hikari.setConnectionTimeout(15_000);
         return new Database(Vendor.SQLITE, new HikariDataSource(hikari));
     }
@@ -80,8 +92,12 @@ public final class Database implements AutoCloseable {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("sigil-postgresql");
         hikari.setJdbcUrl(url);
+        // Defaults a URL parameter of the same name overrides. The driver's connect timeout (10 s by default) is
+        // kept within the pool's wait, so that an unreachable server (packets dropped, not refused) shows as a
+        // failed connection attempt, which fails later requests fast, rather than as a pool merely busy.
+        hikari.addDataSourceProperty("connectTimeout", Long.toString(POSTGRES_CONNECTION_TIMEOUT.toSeconds() - 1));
         hikari.setMaximumPoolSize(16);
-        hikari.setConnectionTimeout(15_000);
+        hikari.setConnectionTimeout(POSTGRES_CONNECTION_TIMEOUT.toMillis());
         return new Database(Vendor.POSTGRESQL, new HikariDataSource(hikari));
     }
 
@@ -132,6 +148,11 @@ public final class Database implements AutoCloseable {
         return vendor;
     }
 
+    /** Ready, or why not, within {@link DatabaseHealth#READINESS_WAIT}: what {@code /readyz} reports. */
+    public Readiness readiness() {
+        return health.readiness();
+    }
+
     /** True when the database answers a trivial query. */
     public boolean answers() {
         try {
@@ -143,6 +164,7 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        health.close();
         dataSource.close();
     }
 }

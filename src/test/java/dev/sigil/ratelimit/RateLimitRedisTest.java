@@ -5,6 +5,7 @@ import dev.sigil.config.RedisConfig;
 import dev.sigil.testing.Http;
 import dev.sigil.testing.MutableClock;
 import dev.sigil.testing.SdkClient;
+import dev.sigil.testing.TcpRelay;
 import dev.sigil.testing.TestServer;
 import org.junit.jupiter.api.Test;
 

@@ -58,4 +58,26 @@ class DatabaseUnavailableTest {
         assertThat(DatabaseFailures.unavailable(new SQLException("syntax", "42601"))).isEmpty();
         assertThat(DatabaseFailures.unavailable(new IllegalStateException("a bug"))).isEmpty();
     }
+
+    @Test
+    void aWriteRefusedForLackOfSpaceIsUnavailableAndFullOutOfMemoryOnlyUnavailable() {
+        SQLiteException sqliteFull = new SQLiteException("database or disk is full", SQLiteErrorCode.SQLITE_FULL);
+        SQLException postgresFull = new SQLException("could not extend file: No space left on device", "53100");
+        SQLException postgresOutOfMemory = new SQLException("out of memory", "53200");
+        for (SQLException full : new SQLException[] {sqliteFull, postgresFull}) {
+            assertThat(DatabaseFailures.diskFull(new TransactionException("insert failed", full))).contains(full);
+            assertThat(DatabaseFailures.unavailable(new TransactionException("insert failed", full))).contains(full);
+        }
+        assertThat(DatabaseFailures.unavailable(postgresOutOfMemory)).contains(postgresOutOfMemory);
+        assertThat(DatabaseFailures.diskFull(postgresOutOfMemory)).isEmpty();
+        assertThat(DatabaseFailures.diskFull(new SQLiteException("locked", SQLiteErrorCode.SQLITE_BUSY))).isEmpty();
+        assertThat(DatabaseFailures.diskFull(new SQLException("refused", "08001"))).isEmpty();
+
+        // SQLite may roll a transaction back by itself after SQLITE_FULL; Jdbi's own rollback then fails, and the
+        // statement's failure survives only as a suppressed exception of the rollback's.
+        TransactionException rollbackFailed = new TransactionException("rollback failed",
+                new SQLException("cannot rollback - no transaction is active"));
+        rollbackFailed.addSuppressed(sqliteFull);
+        assertThat(DatabaseFailures.diskFull(rollbackFailed)).contains(sqliteFull);
+    }
 }

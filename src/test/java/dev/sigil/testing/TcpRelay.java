@@ -1,4 +1,4 @@
-package dev.sigil.ratelimit;
+package dev.sigil.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,8 +9,8 @@ import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** A TCP relay in front of a local service, so a test can take the service away and bring it back. */
-final class TcpRelay implements AutoCloseable {
+/** A TCP relay in front of a local service (Redis, PostgreSQL), so a test can take it away and bring it back. */
+public final class TcpRelay implements AutoCloseable {
     private final ServerSocket server;
     private final int targetPort;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
@@ -22,25 +22,25 @@ final class TcpRelay implements AutoCloseable {
         Thread.ofVirtual().start(this::acceptLoop);
     }
 
-    static TcpRelay to(int targetPort) throws IOException {
+    public static TcpRelay to(int targetPort) throws IOException {
         return new TcpRelay(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), targetPort);
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
     /** New connections are closed at once, as if nothing listened. */
-    void pause() {
+    public void pause() {
         paused = true;
     }
 
-    void resume() {
+    public void resume() {
         paused = false;
     }
 
     /** Drops every connection relayed so far. */
-    void cutConnections() {
+    public void cutConnections() {
         for (Socket socket : open) {
             closeQuietly(socket);
         }
