@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementExceptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -47,6 +48,9 @@ public final class Database implements AutoCloseable {
         this.dataSource = dataSource;
         this.health = new DatabaseHealth(dataSource, this::answers);
         this.jdbi = Jdbi.create(health::connect);
+        // Jdbi writes a failed statement's bound values into its exception message by default, and such messages
+        // reach the log: nonces, emails, token hashes, webhook payloads. Only the driver's own message is kept.
+        jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);
         if (vendor == Vendor.SQLITE) {
             jdbi.setTransactionHandler(new SqliteWriterQueue(jdbi.getTransactionHandler(), SQLITE_BUSY_TIMEOUT));
             jdbi.setStatementBuilderFactory(new SqliteStatementCache());
@@ -96,6 +100,9 @@ public final class Database implements AutoCloseable {
         // kept within the pool's wait, so that an unreachable server (packets dropped, not refused) shows as a
         // failed connection attempt, which fails later requests fast, rather than as a pool merely busy.
         hikari.addDataSourceProperty("connectTimeout", Long.toString(POSTGRES_CONNECTION_TIMEOUT.toSeconds() - 1));
+        // The server's error detail quotes the failing row ("Failing row contains (...)", "Key (email)=(...)"), and
+        // exception messages reach the log: keep only its minimal, value-free message.
+        hikari.addDataSourceProperty("logServerErrorDetail", "false");
         hikari.setMaximumPoolSize(16);
         hikari.setConnectionTimeout(POSTGRES_CONNECTION_TIMEOUT.toMillis());
         return new Database(Vendor.POSTGRESQL, new HikariDataSource(hikari));
