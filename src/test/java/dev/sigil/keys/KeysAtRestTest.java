@@ -2,6 +2,7 @@ package dev.sigil.keys;
 
 import dev.sigil.App;
 import dev.sigil.config.Config;
+import dev.sigil.store.Database;
 import dev.sigil.testing.MutableClock;
 import dev.sigil.testing.SdkClient;
 import dev.sigil.testing.TestDatabase;
@@ -80,10 +81,14 @@ class KeysAtRestTest {
         try (App app = App.start(config, MutableClock.startingNow())) {
             environmentId = app.services().environments.create("sealed", List.of(TestServer.ORIGIN)).id();
         }
-        Config wrong = config.toBuilder().masterKey(Optional.of(MasterKey.generateBase64(new SecureRandom()))).build();
-        try (App app = App.start(wrong)) {
-            assertThatThrownBy(() -> app.services().keys.current(environmentId))
-                    .hasMessageContaining("cannot decrypt a signing key");
+        String wrongKey = MasterKey.generateBase64(new SecureRandom());
+        // A server refuses to start with it (MasterKeyCheckTest); below that check, the sealed keys stay sealed.
+        assertThatThrownBy(() -> App.start(config.toBuilder().masterKey(Optional.of(wrongKey)).build()).close())
+                .hasMessageContaining("the master key does not match this database");
+        try (Database db = Database.open(database, dataDir.resolve("sigil.db"))) {
+            SigningKeys keys = new SigningKeys(db.jdbi(), MasterKey.fromBase64(wrongKey, new SecureRandom()),
+                    MutableClock.startingNow());
+            assertThatThrownBy(() -> keys.current(environmentId)).hasMessageContaining("cannot decrypt a signing key");
         }
     }
 
