@@ -37,25 +37,25 @@ final class WriteOutcomes extends DelegatingTransactionHandler {
 
     @Override
     public <R, X extends Exception> R inTransaction(Handle handle, HandleCallback<R, X> callback) throws X {
-        Watched<R, X> watched = watch(callback);
-        try {
-            R result = super.inTransaction(handle, watched == null ? callback : watched);
-            if (watched != null) {
-                watched.committed();
-            }
-            return result;
-        } catch (Exception | Error e) {
-            health.failed(e);
-            throw e;
-        }
+        return reported(callback, work -> super.inTransaction(handle, work));
     }
 
     @Override
     public <R, X extends Exception> R inTransaction(Handle handle, TransactionIsolationLevel level,
                                                     HandleCallback<R, X> callback) throws X {
+        return reported(callback, work -> super.inTransaction(handle, level, work));
+    }
+
+    /** One of the delegate's two inTransaction overloads, given the work to run. */
+    private interface Delegated<R, X extends Exception> {
+        R run(HandleCallback<R, X> work) throws X;
+    }
+
+    /** Runs {@code callback} through {@code delegate}, telling the health how it ended. */
+    private <R, X extends Exception> R reported(HandleCallback<R, X> callback, Delegated<R, X> delegate) throws X {
         Watched<R, X> watched = watch(callback);
         try {
-            R result = super.inTransaction(handle, level, watched == null ? callback : watched);
+            R result = delegate.run(watched == null ? callback : watched);
             if (watched != null) {
                 watched.committed();
             }
